@@ -1,0 +1,456 @@
+package dev.pump;
+
+import dev.pump.http.HttpErrors;
+import dev.pump.http.PumpView;
+import dev.pump.http.WebhookRoutes;
+import dev.pump.pipeline.Pipeline;
+import dev.pump.source.SourceRuntime;
+import dev.pump.source.TriggerSource;
+import dev.pump.trigger.Trigger;
+import dev.pump.trigger.TriggerEvent;
+import dev.pump.trigger.WebhookTrigger;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * Owns the {@link Vertx} instance and deploys pipelines' sources and triggers, the Java face of
+ * BSPump's application object:
+ * <pre>{@code
+ * PumpApplication app = PumpApplication.create();
+ * Pipeline pipeline = new Pipeline("heartbeat", new FileSink(Path.of("data/heartbeat.jsonl")));
+ * new MySource(app, pipeline).on(new CronTrigger(app, "*&#47;5 * * * *"));
+ * app.start().await();
+ * }</pre>
+ * Triggers and sources register themselves when constructed; {@link #start()} deploys everything
+ * registered and not yet deployed: sources first (so no fire is lost), then triggers.
+ * {@link #close()} stops triggers first, lets running cycles finish within the shutdown grace,
+ * then closes sinks and, if it created it, Vert.x.
+ */
+public final class PumpApplication implements SourceRuntime, PumpView {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PumpApplication.class);
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final InstantSource clock;
+  private final String nodeId;
+  private final Duration shutdownGrace;
+  private final PubSub pubSub;
+  private final Router router;
+  private final List<BiConsumer<Trigger, TriggerEvent>> fireListeners = new CopyOnWriteArrayList<>();
+  private final List<CycleListener> cycleListeners = new CopyOnWriteArrayList<>();
+
+  // guarded by this
+  private final Map<String, Trigger> triggers = new LinkedHashMap<>();
+  private final Map<String, TriggerSource> sources = new LinkedHashMap<>();
+  private final Map<String, Pipeline> pipelines = new LinkedHashMap<>();
+  private final Map<String, Integer> lastDefaultId = new HashMap<>();
+  private final List<HttpServer> servers = new ArrayList<>();
+  private final Map<VerticleBase, String> deploymentIds = new IdentityHashMap<>();
+  private Future<Void> closing;
+
+  private PumpApplication(Builder builder) {
+    this.ownsVertx = builder.vertx == null || builder.closeVertx;
+    this.vertx = builder.vertx == null ? Vertx.vertx() : builder.vertx;
+    this.clock = builder.clock;
+    this.nodeId = builder.nodeId != null ? builder.nodeId : defaultNodeId();
+    this.shutdownGrace = builder.shutdownGrace;
+    this.pubSub = new PubSub(vertx);
+    this.router = Router.router(vertx);
+    HttpErrors.install(router);
+    WebhookRoutes.mount(router, this::webhook, builder.maxBodyBytes);
+  }
+
+  /** An application on a Vert.x instance of its own, closed with the application. */
+  public static PumpApplication create() {
+    return builder().build();
+  }
+
+  /** An application inside an existing Vert.x application; {@link #close()} leaves {@code vertx} open. */
+  public static PumpApplication create(Vertx vertx) {
+    return builder().vertx(vertx).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public InstantSource clock() {
+    return clock;
+  }
+
+  @Override
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** @return the face of the event bus that fires pub/sub triggers */
+  public PubSub pubSub() {
+    return pubSub;
+  }
+
+  /**
+   * @return the application's HTTP router, with {@code POST /webhooks/{name}} mounted; custom
+   *     triggers may add routes of their own
+   */
+  public Router router() {
+    return router;
+  }
+
+  /** Serves {@link #router()} on {@code host:port}; port 0 picks a free port. */
+  public Future<HttpServer> listen(int port, String host) {
+    return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(server -> {
+      synchronized (this) {
+        servers.add(server);
+      }
+    });
+  }
+
+  /** Calls {@code listener} after every fire of every trigger, on the firing thread. */
+  public void onFire(BiConsumer<Trigger, TriggerEvent> listener) {
+    fireListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Calls {@code listener} after every cycle of every source, on the source's context. */
+  public void onCycle(CycleListener listener) {
+    cycleListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Hears about finished cycles; see {@link #onCycle(CycleListener)}. */
+  @FunctionalInterface
+  public interface CycleListener {
+    void cycleFinished(TriggerSource source, Duration took, boolean failed);
+  }
+
+  @Override
+  public synchronized List<Trigger> triggers() {
+    return List.copyOf(triggers.values());
+  }
+
+  @Override
+  public synchronized Optional<Trigger> trigger(String id) {
+    return Optional.ofNullable(triggers.get(id));
+  }
+
+  public synchronized List<TriggerSource> sources() {
+    return List.copyOf(sources.values());
+  }
+
+  @Override
+  public synchronized List<Pipeline> pipelines() {
+    return List.copyOf(pipelines.values());
+  }
+
+  @Override
+  public synchronized Optional<Pipeline> pipeline(String id) {
+    return Optional.ofNullable(pipelines.get(id));
+  }
+
+  @Override
+  public synchronized JsonArray sourcesOf(String pipelineId) {
+    return new JsonArray(sources.values().stream()
+      .filter(s -> s.pipeline().id().equals(pipelineId))
+      .map(TriggerSource::snapshot)
+      .toList());
+  }
+
+  /** @return the webhook trigger answering {@code POST /webhooks/{name}} */
+  public synchronized Optional<WebhookTrigger> webhook(String name) {
+    for (Trigger trigger : triggers.values()) {
+      if (trigger instanceof WebhookTrigger webhook && webhook.name().equals(name)) {
+        return Optional.of(webhook);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public synchronized String register(Trigger trigger) {
+    String id = nextDefaultId(trigger.type(), triggers);
+    triggers.put(id, trigger);
+    return id;
+  }
+
+  @Override
+  public synchronized void rename(Trigger trigger, String newId) {
+    renameIn(triggers, "trigger", trigger, trigger.id(), newId, trigger.isDeployed());
+  }
+
+  @Override
+  public synchronized String register(TriggerSource source) {
+    Pipeline pipeline = source.pipeline();
+    Pipeline known = pipelines.get(pipeline.id());
+    if (known != null && known != pipeline) {
+      throw new IllegalArgumentException("pipeline id '" + pipeline.id() + "' is already used by another pipeline");
+    }
+    if (known == null) {
+      pipelines.put(pipeline.id(), pipeline.withClock(clock));
+    }
+    String id = nextDefaultId("source", sources);
+    sources.put(id, source);
+    return id;
+  }
+
+  @Override
+  public synchronized void rename(TriggerSource source, String newId) {
+    renameIn(sources, "source", source, source.id(), newId, source.isDeployed());
+  }
+
+  private <T> void renameIn(Map<String, T> registry, String what, T item, String oldId, String newId,
+                            boolean deployed) {
+    if (deployed) {
+      throw new IllegalStateException(what + " '" + oldId + "' is already deployed: set its id before start");
+    }
+    if (newId.equals(oldId)) {
+      return;
+    }
+    if (registry.containsKey(newId)) {
+      throw new IllegalArgumentException("duplicate " + what + " id '" + newId + "'");
+    }
+    registry.remove(oldId);
+    registry.put(newId, item);
+  }
+
+  private String nextDefaultId(String prefix, Map<String, ?> taken) {
+    int n = lastDefaultId.getOrDefault(prefix, 0);
+    String id;
+    do {
+      id = prefix + "-" + ++n;
+    } while (taken.containsKey(id));
+    lastDefaultId.put(prefix, n);
+    return id;
+  }
+
+  @Override
+  public boolean isIdle() {
+    List<TriggerSource> allSources;
+    List<Pipeline> allPipelines;
+    synchronized (this) {
+      allSources = List.copyOf(sources.values());
+      allPipelines = List.copyOf(pipelines.values());
+    }
+    return allSources.stream().noneMatch(TriggerSource::isCycling)
+      && allPipelines.stream().noneMatch(Pipeline::isThrottled);
+  }
+
+  @Override
+  public void cycleFinished(TriggerSource source, Duration took, boolean failed) {
+    for (CycleListener listener : cycleListeners) {
+      listener.cycleFinished(source, took, failed);
+    }
+  }
+
+  @Override
+  public void fired(Trigger trigger, TriggerEvent event) {
+    for (BiConsumer<Trigger, TriggerEvent> listener : fireListeners) {
+      listener.accept(trigger, event);
+    }
+  }
+
+  /**
+   * Deploys every registered source and trigger that is not deployed yet: sources first, then
+   * triggers. If anything fails, what this call deployed is undeployed again and the future fails.
+   */
+  public Future<Void> start() {
+    List<TriggerSource> newSources;
+    List<Trigger> newTriggers;
+    synchronized (this) {
+      if (closing != null) {
+        return Future.failedFuture(new IllegalStateException("application is closed"));
+      }
+      try {
+        checkWebhookNamesUnique();
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(e);
+      }
+      newSources = sources.values().stream().filter(s -> !s.isDeployed()).toList();
+      newTriggers = triggers.values().stream().filter(t -> !t.isDeployed()).toList();
+    }
+    List<VerticleBase> deployed = new CopyOnWriteArrayList<>();
+    return deployAll(newSources, deployed)
+      .compose(v -> deployAll(newTriggers, deployed))
+      .onSuccess(v -> LOG.info("Started {} source(s) and {} trigger(s) on node '{}'",
+        newSources.size(), newTriggers.size(), nodeId))
+      .recover(failure -> undeployAll(deployed).eventually(() -> Future.<Void>failedFuture(failure)));
+  }
+
+  private void checkWebhookNamesUnique() {
+    Map<String, String> byName = new HashMap<>();
+    for (Trigger trigger : triggers.values()) {
+      if (trigger instanceof WebhookTrigger webhook) {
+        String other = byName.putIfAbsent(webhook.name(), webhook.id());
+        if (other != null) {
+          throw new IllegalArgumentException("webhook name '" + webhook.name() + "' is used by triggers '"
+            + other + "' and '" + webhook.id() + "'");
+        }
+      }
+    }
+  }
+
+  private Future<Void> deployAll(List<? extends VerticleBase> verticles, List<VerticleBase> deployed) {
+    List<Future<String>> all = new ArrayList<>();
+    for (VerticleBase verticle : verticles) {
+      all.add(vertx.deployVerticle(verticle, optionsFor(verticle)).onSuccess(id -> {
+        synchronized (this) {
+          deploymentIds.put(verticle, id);
+        }
+        deployed.add(verticle);
+      }));
+    }
+    return Future.all(all).mapEmpty();
+  }
+
+  private static DeploymentOptions optionsFor(VerticleBase verticle) {
+    if (verticle instanceof TriggerSource source) {
+      // two threads of its own: one takes (and merges) fires while the other runs a cycle
+      return new DeploymentOptions()
+        .setThreadingModel(ThreadingModel.WORKER)
+        .setWorkerPoolName("pump-source-" + source.id())
+        .setWorkerPoolSize(2)
+        .setMaxWorkerExecuteTime(1)
+        .setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS);
+    }
+    return new DeploymentOptions();
+  }
+
+  private Future<Void> undeployAll(List<? extends VerticleBase> verticles) {
+    List<Future<Void>> undeployed = new ArrayList<>();
+    synchronized (this) {
+      for (VerticleBase verticle : verticles) {
+        String id = deploymentIds.remove(verticle);
+        if (id != null) {
+          undeployed.add(vertx.undeploy(id));
+        }
+      }
+    }
+    return Future.all(undeployed).mapEmpty();
+  }
+
+  /**
+   * Stops triggers, waits up to the shutdown grace for running cycles, closes sinks and HTTP
+   * servers, then closes Vert.x if this application created it. Safe to call more than once.
+   */
+  public synchronized Future<Void> close() {
+    if (closing != null) {
+      return closing;
+    }
+    List<Trigger> allTriggers = List.copyOf(triggers.values());
+    List<TriggerSource> allSources = List.copyOf(sources.values());
+    List<Pipeline> allPipelines = List.copyOf(pipelines.values());
+    List<HttpServer> allServers = List.copyOf(servers);
+    closing = Future.all(allServers.stream().map(HttpServer::close).toList()).mapEmpty()
+      .eventually(() -> undeployAll(allTriggers))
+      .eventually(() -> withinGrace(undeployAll(allSources)))
+      .eventually(() -> Future.all(allPipelines.stream().map(Pipeline::close).toList()))
+      .eventually(() -> ownsVertx ? vertx.close() : Future.succeededFuture())
+      .mapEmpty();
+    return closing;
+  }
+
+  private Future<Void> withinGrace(Future<Void> sourcesStopped) {
+    return Future.any(sourcesStopped, vertx.timer(shutdownGrace.toMillis()))
+      .onSuccess(v -> {
+        if (!sourcesStopped.isComplete()) {
+          LOG.warn("Cycles still running after the shutdown grace of {}; closing anyway", shutdownGrace);
+        }
+      })
+      .mapEmpty();
+  }
+
+  private static String defaultNodeId() {
+    String host = System.getenv("HOSTNAME");
+    return host == null || host.isBlank() ? "node-" + ProcessHandle.current().pid() : host;
+  }
+
+  /** Options of a {@link PumpApplication}. */
+  public static final class Builder {
+    private Vertx vertx;
+    private boolean closeVertx;
+    private InstantSource clock = InstantSource.system();
+    private String nodeId;
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private long maxBodyBytes = 1024 * 1024;
+
+    private Builder() {
+    }
+
+    /** Run inside this Vert.x instance instead of creating one; it is not closed with the application. */
+    public Builder vertx(Vertx vertx) {
+      return vertx(vertx, false);
+    }
+
+    /**
+     * Run inside this Vert.x instance.
+     *
+     * @param closeWithApplication whether {@link PumpApplication#close()} closes it too (the service
+     *     creates a clustered or metrics-enabled Vert.x and hands it over)
+     */
+    public Builder vertx(Vertx vertx, boolean closeWithApplication) {
+      this.vertx = Objects.requireNonNull(vertx, "vertx");
+      this.closeVertx = closeWithApplication;
+      return this;
+    }
+
+    /** The clock every time decision is taken from; tests inject a settable one. */
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The node name written into trigger events; defaults to $HOSTNAME. */
+    public Builder nodeId(String nodeId) {
+      this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+      return this;
+    }
+
+    /** How long {@link PumpApplication#close()} waits for running cycles; 10 s by default. */
+    public Builder shutdownGrace(Duration shutdownGrace) {
+      if (shutdownGrace.isNegative()) {
+        throw new IllegalArgumentException("shutdownGrace must not be negative, got " + shutdownGrace);
+      }
+      this.shutdownGrace = shutdownGrace;
+      return this;
+    }
+
+    /** Webhook bodies larger than this are refused with 413; 1 MiB by default. */
+    public Builder maxBodyBytes(long maxBodyBytes) {
+      if (maxBodyBytes < 0) {
+        throw new IllegalArgumentException("maxBodyBytes must be >= 0, got " + maxBodyBytes);
+      }
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    public PumpApplication build() {
+      return new PumpApplication(this);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.pump.http;
+
+import dev.pump.pipeline.Pipeline;
+import dev.pump.trigger.Trigger;
+import io.vertx.core.json.JsonArray;
+
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the HTTP layer may see of the application: triggers and pipelines to read and act on.
+ * {@code dev.pump.PumpApplication} implements it.
+ */
+public interface PumpView {
+
+  List<Trigger> triggers();
+
+  Optional<Trigger> trigger(String id);
+
+  List<Pipeline> pipelines();
+
+  Optional<Pipeline> pipeline(String id);
+
+  /** @return the snapshots of the sources feeding pipeline {@code pipelineId} */
+  JsonArray sourcesOf(String pipelineId);
+
+  String nodeId();
+
+  InstantSource clock();
+}

@@ -1,0 +1,319 @@
+package dev.pump.pipeline;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Where a source's events go: processors in order, then a sink.
+ *
+ * <p>A pipeline is <em>ready</em> when it has no error and no throttle. {@link #process(JsonObject)}
+ * holds events until it is ready; sources hold their cycles. An exception from a source's cycle,
+ * a processor or the sink puts the pipeline into the error state (not ready, kept until
+ * {@link #clearError()}), unless the pipeline declares it recoverable with
+ * {@link #withRecoverable(Predicate)}: then it is counted as a warning and work goes on.
+ *
+ * <p>All methods are thread-safe.
+ */
+public final class Pipeline {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private final String id;
+  private final List<Processor> processors;
+  private final Sink sink;
+  private final PipelineCounters counters = new PipelineCounters();
+  private final List<Consumer<Pipeline>> stateListeners = new CopyOnWriteArrayList<>();
+  private volatile Predicate<Throwable> recoverable = e -> false;
+  private volatile InstantSource clock = InstantSource.system();
+
+  // guarded by this
+  private final Set<Object> throttles = new LinkedHashSet<>();
+  private PipelineError error;
+  private String lastWarning;
+  private Promise<Void> readyPromise;
+  private boolean closed;
+
+  /** A pipeline that writes every event straight to {@code sink}. */
+  public Pipeline(String id, Sink sink) {
+    this(id, List.of(), sink);
+  }
+
+  /**
+   * @param id unique within the application: letters, digits, '.', '_' or '-'
+   * @param processors applied in order; a {@code null} result drops the event
+   * @param sink the last step
+   */
+  public Pipeline(String id, List<? extends Processor> processors, Sink sink) {
+    Objects.requireNonNull(id, "pipeline id");
+    if (!ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("pipeline id '" + id
+        + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    this.id = id;
+    this.processors = List.copyOf(processors);
+    this.sink = Objects.requireNonNull(sink, "sink");
+  }
+
+  /** Declares which exceptions are warnings rather than errors. */
+  public Pipeline withRecoverable(Predicate<Throwable> recoverable) {
+    this.recoverable = Objects.requireNonNull(recoverable, "recoverable");
+    return this;
+  }
+
+  /** The clock error times are taken from; the application sets its own. */
+  public Pipeline withClock(InstantSource clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** Calls {@code listener} after every change between ready and not ready, and on throttle changes. */
+  public void onStateChange(Consumer<Pipeline> listener) {
+    stateListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public Sink sink() {
+    return sink;
+  }
+
+  public List<Processor> processors() {
+    return processors;
+  }
+
+  public PipelineCounters counters() {
+    return counters;
+  }
+
+  public synchronized boolean isReady() {
+    return error == null && throttles.isEmpty();
+  }
+
+  /**
+   * @return completes when the pipeline is ready (at once if it is); fails if the pipeline closes first
+   */
+  public synchronized Future<Void> ready() {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("pipeline '" + id + "' is closed"));
+    }
+    if (isReady()) {
+      return Future.succeededFuture();
+    }
+    if (readyPromise == null) {
+      readyPromise = Promise.promise();
+    }
+    return readyPromise.future();
+  }
+
+  /** Holds the pipeline (and so its sources) until every owner that throttled it unthrottles it. */
+  public void throttle(Object owner) {
+    Objects.requireNonNull(owner, "owner");
+    boolean changed;
+    synchronized (this) {
+      changed = throttles.add(owner);
+    }
+    if (changed) {
+      stateChanged();
+    }
+  }
+
+  public void unthrottle(Object owner) {
+    boolean changed;
+    synchronized (this) {
+      changed = throttles.remove(owner);
+    }
+    if (changed) {
+      stateChanged();
+    }
+  }
+
+  public synchronized boolean isThrottled() {
+    return !throttles.isEmpty();
+  }
+
+  /** @return the owners that throttle the pipeline, as strings */
+  public synchronized List<String> throttles() {
+    return throttles.stream().map(String::valueOf).toList();
+  }
+
+  public synchronized Optional<PipelineError> error() {
+    return Optional.ofNullable(error);
+  }
+
+  /**
+   * Records a failure of {@code where} (a source, processor or sink): a warning when the pipeline
+   * declares it recoverable, else the error state. Reporting the same exception twice counts once.
+   */
+  public void fail(Throwable cause, String where) {
+    Objects.requireNonNull(cause, "cause");
+    if (recoverable.test(cause)) {
+      warn(where, "recoverable failure: " + describe(cause));
+      return;
+    }
+    synchronized (this) {
+      if (error != null && error.cause() == cause) {
+        return;
+      }
+      error = new PipelineError(describe(cause), clock.instant(), where, cause);
+    }
+    counters.recordError();
+    LOG.error("Pipeline '{}' is in error (failure in {}); it waits until the error is cleared", id, where, cause);
+    stateChanged();
+  }
+
+  /**
+   * Counts a warning: something went wrong that does not stop the pipeline (a fetch answered 503,
+   * a recoverable exception). Logged as one line; the last one is shown in {@link #snapshot()}.
+   */
+  public void warn(String where, String message) {
+    counters.recordWarning();
+    synchronized (this) {
+      lastWarning = where + ": " + message;
+    }
+    LOG.warn("Pipeline '{}': {}: {}", id, where, message);
+  }
+
+  /** Leaves the error state; the pipeline is ready again unless throttled. */
+  public void clearError() {
+    PipelineError cleared;
+    synchronized (this) {
+      cleared = error;
+      error = null;
+    }
+    if (cleared != null) {
+      LOG.info("Pipeline '{}': error cleared ({})", id, cleared.message());
+      stateChanged();
+    }
+  }
+
+  /**
+   * Runs the processors and hands the result to the sink. When the pipeline is not ready, the event
+   * is held until it is.
+   *
+   * @return completes when the sink has taken the event or it was dropped; fails when a processor
+   *     or the sink failed (the pipeline records the failure itself)
+   */
+  public Future<Void> process(JsonObject event) {
+    Objects.requireNonNull(event, "event");
+    if (!isReady()) {
+      return ready().compose(v -> processReady(event));
+    }
+    return processReady(event);
+  }
+
+  private Future<Void> processReady(JsonObject event) {
+    counters.recordEventIn();
+    JsonObject current = event;
+    for (int i = 0; i < processors.size(); i++) {
+      Processor processor = processors.get(i);
+      try {
+        current = processor.process(current);
+      } catch (Exception e) {
+        counters.recordEventDropped();
+        fail(e, "processor " + i + " (" + processor.getClass().getName() + ")");
+        return Future.failedFuture(e);
+      }
+      if (current == null) {
+        counters.recordEventDropped();
+        return Future.succeededFuture();
+      }
+    }
+    Future<Void> written;
+    try {
+      written = sink.write(current);
+    } catch (RuntimeException e) {
+      written = Future.failedFuture(e);
+    }
+    return written.andThen(ar -> {
+      if (ar.succeeded()) {
+        counters.recordEventOut();
+      } else {
+        counters.recordEventDropped();
+        fail(ar.cause(), "sink");
+      }
+    });
+  }
+
+  /** Closes the sink; sources waiting for readiness are released with a failure. */
+  public Future<Void> close() {
+    Promise<Void> waiting;
+    synchronized (this) {
+      if (closed) {
+        return Future.succeededFuture();
+      }
+      closed = true;
+      waiting = readyPromise;
+      readyPromise = null;
+    }
+    if (waiting != null) {
+      waiting.tryFail(new IllegalStateException("pipeline '" + id + "' is closed"));
+    }
+    return sink.close();
+  }
+
+  /** @return the state shown by {@code GET /api/pipelines/{id}} */
+  public JsonObject snapshot() {
+    boolean ready;
+    List<String> owners;
+    PipelineError err;
+    String warning;
+    synchronized (this) {
+      ready = isReady();
+      owners = throttles();
+      err = error;
+      warning = lastWarning;
+    }
+    return new JsonObject()
+      .put("id", id)
+      .put("ready", ready)
+      .put("throttles", new JsonArray(new ArrayList<>(owners)))
+      .put("error", err == null ? null : err.toJson())
+      .put("lastWarning", warning)
+      .put("counters", counters.toJson());
+  }
+
+  private void stateChanged() {
+    Promise<Void> toComplete = null;
+    synchronized (this) {
+      if (isReady() && readyPromise != null) {
+        toComplete = readyPromise;
+        readyPromise = null;
+      }
+    }
+    if (toComplete != null) {
+      toComplete.tryComplete();
+    }
+    for (Consumer<Pipeline> listener : stateListeners) {
+      listener.accept(this);
+    }
+  }
+
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  @Override
+  public String toString() {
+    return "pipeline '" + id + "'";
+  }
+}

@@ -1,0 +1,89 @@
+package dev.pump.pipeline;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of one pipeline; safe to update from any thread. */
+public final class PipelineCounters {
+
+  private final LongAdder eventsIn = new LongAdder();
+  private final LongAdder eventsOut = new LongAdder();
+  private final LongAdder eventsDropped = new LongAdder();
+  private final LongAdder errors = new LongAdder();
+  private final LongAdder warnings = new LongAdder();
+  private final LongAdder cycles = new LongAdder();
+  private final LongAdder firesMerged = new LongAdder();
+
+  PipelineCounters() {
+  }
+
+  void recordEventIn() {
+    eventsIn.increment();
+  }
+
+  void recordEventOut() {
+    eventsOut.increment();
+  }
+
+  void recordEventDropped() {
+    eventsDropped.increment();
+  }
+
+  void recordError() {
+    errors.increment();
+  }
+
+  void recordWarning() {
+    warnings.increment();
+  }
+
+  /** A source of this pipeline finished a cycle. */
+  public void recordCycle() {
+    cycles.increment();
+  }
+
+  /** A fire was merged into a pending cycle instead of running a cycle of its own. */
+  public void recordMergedFire() {
+    firesMerged.increment();
+  }
+
+  public long eventsIn() {
+    return eventsIn.sum();
+  }
+
+  public long eventsOut() {
+    return eventsOut.sum();
+  }
+
+  public long eventsDropped() {
+    return eventsDropped.sum();
+  }
+
+  public long errors() {
+    return errors.sum();
+  }
+
+  public long warnings() {
+    return warnings.sum();
+  }
+
+  public long cycles() {
+    return cycles.sum();
+  }
+
+  public long firesMerged() {
+    return firesMerged.sum();
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("eventsIn", eventsIn())
+      .put("eventsOut", eventsOut())
+      .put("eventsDropped", eventsDropped())
+      .put("cycles", cycles())
+      .put("firesMerged", firesMerged())
+      .put("errors", errors())
+      .put("warnings", warnings());
+  }
+}

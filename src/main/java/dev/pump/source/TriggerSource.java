@@ -1,0 +1,293 @@
+package dev.pump.source;
+
+import dev.pump.pipeline.Pipeline;
+import dev.pump.trigger.OpportunisticTrigger;
+import dev.pump.trigger.Trigger;
+import dev.pump.trigger.TriggerEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * Decides HOW OFTEN work runs: a worker verticle whose {@link #cycle(TriggerEvent)} runs when one of
+ * its triggers fires.
+ * <pre>{@code
+ * class MySource extends TriggerSource {
+ *   MySource(SourceRuntime app, Pipeline pipeline) { super(app, pipeline); }
+ *   protected void cycle(TriggerEvent event) throws Exception {
+ *     process(new JsonObject().put("trigger", event.trigger()));   // waits until the pipeline is ready
+ *   }
+ * }
+ * new MySource(app, pipeline).on(new CronTrigger(app, "*&#47;5 * * * *"));
+ * }</pre>
+ *
+ * <p>Rules:
+ * <ul>
+ *   <li>never two cycles of one source at once;</li>
+ *   <li>fires that arrive during a cycle are merged into ONE pending cycle, whose event is the latest
+ *       fire; the others are counted as merged ({@link #firesMerged()}), so a storm of fires costs
+ *       no memory;</li>
+ *   <li>fires while the pipeline is not ready wait, merged the same way, until it is ready;</li>
+ *   <li>an exception from {@code cycle()} puts the pipeline into the error state (or counts a
+ *       warning if the pipeline declares it recoverable); the source then waits until the error is
+ *       cleared.</li>
+ * </ul>
+ * Triggers are consumed with local consumers: a fire runs the sources of the node where it fired.
+ */
+public abstract class TriggerSource extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TriggerSource.class);
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private final SourceRuntime runtime;
+  private final Pipeline pipeline;
+  private final Set<Trigger> triggers = new LinkedHashSet<>();
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private final AtomicLong cycles = new AtomicLong();
+  private final AtomicLong firesMerged = new AtomicLong();
+  private final AtomicLong badMessages = new AtomicLong();
+  private volatile String id;
+  private volatile boolean cycling;
+
+  // confined to this verticle's context
+  private TriggerEvent pending;
+  private boolean waitingForReady;
+  private boolean stopping;
+  private Promise<Void> cycleDone;
+
+  /**
+   * Registers the source, and its pipeline, with the application.
+   *
+   * @param runtime the application
+   * @param pipeline where this source's events go
+   */
+  protected TriggerSource(SourceRuntime runtime, Pipeline pipeline) {
+    this.runtime = Objects.requireNonNull(runtime, "runtime");
+    this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+    this.id = runtime.register(this);
+  }
+
+  /** Gives the source an explicit id; before {@link #on(Trigger...)} and before the application starts. */
+  public TriggerSource withId(String id) {
+    Objects.requireNonNull(id, "source id");
+    if (!ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("source id '" + id
+        + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    runtime.rename(this, id);
+    this.id = id;
+    return this;
+  }
+
+  /**
+   * Runs this source when any of {@code triggers} fires; call before the application starts.
+   *
+   * @return this source, so that calls chain as in BSPump
+   */
+  public TriggerSource on(Trigger... triggers) {
+    if (isDeployed()) {
+      throw new IllegalStateException("source '" + id + "' is already deployed: attach triggers before start");
+    }
+    for (Trigger trigger : triggers) {
+      Objects.requireNonNull(trigger, "trigger");
+      this.triggers.add(trigger);
+      trigger.addSource(id);
+    }
+    return this;
+  }
+
+  /**
+   * One run of the source, on a worker thread: it may block. Read data and hand each event to
+   * {@link #process(JsonObject)}.
+   *
+   * @param event the fire that started this cycle (the latest one, if several were merged)
+   * @throws Exception puts the pipeline into the error state
+   */
+  protected abstract void cycle(TriggerEvent event) throws Exception;
+
+  /**
+   * Hands one event to the pipeline from inside {@link #cycle(TriggerEvent)}, blocking this worker
+   * thread until the pipeline is ready and the sink has taken the event.
+   *
+   * @throws Exception what a processor or the sink failed with (the pipeline has recorded it)
+   */
+  protected final void process(JsonObject event) throws Exception {
+    // wait here rather than inside Pipeline.process, so processors and the sink run on this
+    // worker thread, not on whichever thread happens to unthrottle the pipeline
+    await(pipeline.ready());
+    await(pipeline.process(event));
+  }
+
+  private static void await(Future<Void> future) throws Exception {
+    try {
+      future.toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  public final String id() {
+    return id;
+  }
+
+  /** @return whether the source has been deployed (started, or being started) */
+  public final boolean isDeployed() {
+    return context != null;
+  }
+
+  public final Pipeline pipeline() {
+    return pipeline;
+  }
+
+  /** @return the triggers this source listens to, by id */
+  public final List<Trigger> triggers() {
+    return List.copyOf(triggers);
+  }
+
+  /** @return true while a cycle runs */
+  public final boolean isCycling() {
+    return cycling;
+  }
+
+  public final long cycles() {
+    return cycles.get();
+  }
+
+  public final long firesMerged() {
+    return firesMerged.get();
+  }
+
+  @Override
+  public Future<?> start() {
+    List<Future<Void>> registered = new ArrayList<>();
+    for (Trigger trigger : triggers) {
+      MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(trigger.address(), this::onMessage);
+      consumers.add(consumer);
+      registered.add(consumer.completion());
+    }
+    return Future.all(registered);
+  }
+
+  /** Stops taking fires; completes when the running cycle, if any, has finished. */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    pending = null;
+    Future<?> unregistered = Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+    return cycleDone == null ? unregistered : unregistered.compose(v -> cycleDone.future());
+  }
+
+  private void onMessage(Message<JsonObject> message) {
+    TriggerEvent event;
+    try {
+      event = TriggerEvent.fromJson(message.body());
+    } catch (RuntimeException e) {
+      // someone published garbage on a trigger address: say so once in a while, never crash
+      if (badMessages.getAndIncrement() % 1000 == 0) {
+        LOG.warn("Source '{}' ignored a malformed message on {}: {}", id, message.address(), e.getMessage());
+      }
+      return;
+    }
+    onFire(event);
+  }
+
+  private void onFire(TriggerEvent event) {
+    if (stopping) {
+      return;
+    }
+    if (cycleDone == null && pending == null && pipeline.isReady()) {
+      runCycle(event);
+      return;
+    }
+    if (pending != null) {
+      firesMerged.incrementAndGet();
+      pipeline.counters().recordMergedFire();
+    }
+    pending = event;
+    if (cycleDone == null) {
+      waitForReady();
+    }
+  }
+
+  private void waitForReady() {
+    if (waitingForReady) {
+      return;
+    }
+    waitingForReady = true;
+    pipeline.ready().onComplete(ar -> context.runOnContext(v -> {
+      waitingForReady = false;
+      if (ar.succeeded()) {
+        runPending();
+      }
+    }));
+  }
+
+  private void runPending() {
+    if (stopping || cycleDone != null || pending == null) {
+      return;
+    }
+    if (!pipeline.isReady()) {
+      waitForReady();
+      return;
+    }
+    TriggerEvent event = pending;
+    pending = null;
+    runCycle(event);
+  }
+
+  private void runCycle(TriggerEvent event) {
+    cycleDone = Promise.promise();
+    cycling = true;
+    long startedNanos = System.nanoTime();
+    // unordered: this context stays free to take (and merge) fires while the cycle runs
+    context.executeBlocking(() -> {
+      cycle(event);
+      return null;
+    }, false).onComplete(ar -> {
+      cycling = false;
+      cycles.incrementAndGet();
+      pipeline.counters().recordCycle();
+      if (ar.failed()) {
+        pipeline.fail(ar.cause(), "source '" + id + "'");
+      }
+      runtime.cycleFinished(this, Duration.ofNanos(System.nanoTime() - startedNanos), ar.failed());
+      Promise<Void> done = cycleDone;
+      cycleDone = null;
+      done.complete();
+      vertx.eventBus().publish(OpportunisticTrigger.CYCLE_ENDED_ADDRESS, id);
+      runPending();
+    });
+  }
+
+  /** @return the state shown under a pipeline in the management API */
+  public JsonObject snapshot() {
+    return new JsonObject()
+      .put("id", id)
+      .put("pipeline", pipeline.id())
+      .put("cycling", cycling)
+      .put("cycles", cycles.get())
+      .put("firesMerged", firesMerged.get())
+      .put("triggers", new JsonArray(triggers.stream().map(Trigger::id).toList()));
+  }
+
+  @Override
+  public String toString() {
+    return "source '" + id + "'";
+  }
+}

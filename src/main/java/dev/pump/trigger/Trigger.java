@@ -1,0 +1,210 @@
+package dev.pump.trigger;
+
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneId;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * Decides WHEN sources run. A trigger is a verticle that fires by publishing a {@link TriggerEvent}
+ * on the event-bus address {@code pump.trigger.<id>}; sources consume that address.
+ *
+ * <p>A custom trigger needs only a constructor and calls to {@link #fire(JsonObject)}:
+ * <pre>{@code
+ * public class DoorbellTrigger extends Trigger {
+ *   public DoorbellTrigger(TriggerRuntime app) { super(app, "doorbell"); }
+ *   public Future<?> start() {
+ *     return vertx.eventBus().consumer("doorbell.rang", msg -> fire(new JsonObject())).completion();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>{@link #fire(JsonObject)}, {@link #pause()} and {@link #resume()} may be called from any thread.
+ */
+public abstract class Trigger extends VerticleBase {
+
+  /** Prefix of the event-bus address every trigger publishes on. */
+  public static final String ADDRESS_PREFIX = "pump.trigger.";
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  protected final TriggerRuntime runtime;
+  private final String type;
+  private volatile String id;
+  private volatile boolean paused;
+  private volatile Instant lastFiredAt;
+  private final AtomicLong fireCount = new AtomicLong();
+  private final AtomicLong skippedWhilePaused = new AtomicLong();
+  private final Set<String> sources = new CopyOnWriteArraySet<>();
+
+  /**
+   * Registers the trigger with its application under a default id such as {@code cron-1}.
+   *
+   * @param runtime the application; never {@code null}
+   * @param type the trigger type shown in events and the API, e.g. {@code cron}
+   */
+  protected Trigger(TriggerRuntime runtime, String type) {
+    this.runtime = Objects.requireNonNull(runtime, "runtime");
+    this.type = requireValidId(type, "trigger type");
+    this.id = runtime.register(this);
+  }
+
+  /**
+   * Gives the trigger an explicit id; only before the application is started.
+   *
+   * @throws IllegalArgumentException when the id is malformed or taken
+   */
+  public Trigger withId(String id) {
+    runtime.rename(this, requireValidId(id, "trigger id"));
+    this.id = id;
+    return this;
+  }
+
+  /** @return whether the trigger has been deployed (started, or being started) */
+  public final boolean isDeployed() {
+    return context != null;
+  }
+
+  /** @return the event-bus address triggers with this id publish on */
+  public static String address(String triggerId) {
+    return ADDRESS_PREFIX + triggerId;
+  }
+
+  public final String id() {
+    return id;
+  }
+
+  public final String type() {
+    return type;
+  }
+
+  public final String address() {
+    return address(id);
+  }
+
+  /** @return what the trigger was configured with (a cron expression, an interval, topics ...) */
+  public String spec() {
+    return "";
+  }
+
+  /** @return the zone of a zoned schedule */
+  public Optional<ZoneId> zone() {
+    return Optional.empty();
+  }
+
+  /** @return the next instant this trigger will fire by itself, for time triggers */
+  public Optional<Instant> nextFireAt() {
+    return Optional.empty();
+  }
+
+  /**
+   * Fires now, with {@code args} as the event's arguments and a random firing id.
+   *
+   * @param args arguments for {@code cycle()}; {@code null} means none
+   * @return the event that was published, or empty when the trigger is paused
+   */
+  public Optional<TriggerEvent> fire(JsonObject args) {
+    return fire(args, null, UUID.randomUUID().toString());
+  }
+
+  /**
+   * Fires for a scheduled slot or with a caller-chosen firing id (a webhook's own delivery id).
+   *
+   * @param scheduledAt the slot this fire stands for, or {@code null}
+   * @param firing the unique id of this firing
+   * @return the event that was published, or empty when the trigger is paused
+   */
+  protected Optional<TriggerEvent> fire(JsonObject args, Instant scheduledAt, String firing) {
+    if (paused) {
+      skippedWhilePaused.incrementAndGet();
+      return Optional.empty();
+    }
+    Instant now = clock().instant();
+    TriggerEvent event = new TriggerEvent(id, type, args, scheduledAt, now, runtime.nodeId(), firing);
+    runtime.vertx().eventBus().publish(address(), event.toJson());
+    lastFiredAt = now;
+    fireCount.incrementAndGet();
+    runtime.fired(this, event);
+    return Optional.of(event);
+  }
+
+  /** Stops firing; a pending cycle is not cancelled, and slots passing while paused are skipped. */
+  public void pause() {
+    paused = true;
+  }
+
+  /** Fires again from the next slot on; skipped slots are not made up. */
+  public void resume() {
+    paused = false;
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  public Optional<Instant> lastFiredAt() {
+    return Optional.ofNullable(lastFiredAt);
+  }
+
+  public long fireCount() {
+    return fireCount.get();
+  }
+
+  /** @return fires (and due slots) dropped because the trigger was paused */
+  public long skippedWhilePaused() {
+    return skippedWhilePaused.get();
+  }
+
+  /** Records that a source listens to this trigger; called by {@code TriggerSource.on}. */
+  public void addSource(String sourceId) {
+    sources.add(sourceId);
+  }
+
+  /** @return ids of the sources this trigger drives */
+  public Set<String> sources() {
+    return Set.copyOf(sources);
+  }
+
+  protected final InstantSource clock() {
+    return runtime.clock();
+  }
+
+  /** @return the state shown by {@code GET /api/triggers/{id}} */
+  public JsonObject snapshot() {
+    return new JsonObject()
+      .put("id", id)
+      .put("type", type)
+      .put("spec", spec())
+      .put("zone", zone().map(ZoneId::getId).orElse(null))
+      .put("paused", paused)
+      .put("lastFiredAt", lastFiredAt == null ? null : lastFiredAt.toString())
+      .put("nextFireAt", nextFireAt().map(Instant::toString).orElse(null))
+      .put("fireCount", fireCount.get())
+      .put("skippedWhilePaused", skippedWhilePaused.get())
+      .put("sources", new JsonArray(sources.stream().sorted().toList()));
+  }
+
+  static String requireValidId(String value, String what) {
+    Objects.requireNonNull(value, what);
+    if (!ID.matcher(value).matches()) {
+      throw new IllegalArgumentException(what + " '" + value
+        + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    return type + " trigger '" + id + "'";
+  }
+}

@@ -1,0 +1,48 @@
+package dev.pump.trigger;
+
+import io.vertx.core.Vertx;
+
+import java.time.InstantSource;
+
+/**
+ * What a trigger needs from the application it belongs to. {@code dev.pump.PumpApplication}
+ * implements it, so user code writes {@code new CronTrigger(app, "*&#47;5 * * * *")} exactly as in
+ * BSPump; the interface keeps this package free of any dependency on the application.
+ */
+public interface TriggerRuntime {
+
+  /** @return the Vert.x instance triggers are deployed on; never {@code null} */
+  Vertx vertx();
+
+  /** @return the clock every time decision is taken from; tests inject a settable one */
+  InstantSource clock();
+
+  /** @return the name of this node, written into every {@link TriggerEvent#node()} */
+  String nodeId();
+
+  /**
+   * Registers a new trigger and gives it a readable default id ({@code cron-1}, {@code webhook-2}).
+   * Called by the {@link Trigger} constructor.
+   *
+   * @return the id assigned to the trigger
+   */
+  String register(Trigger trigger);
+
+  /**
+   * Changes the id of a registered, not yet deployed trigger.
+   *
+   * @throws IllegalArgumentException when another trigger already has {@code newId}
+   * @throws IllegalStateException when the trigger is already deployed
+   */
+  void rename(Trigger trigger, String newId);
+
+  /**
+   * @return true when no source of the application is inside a cycle and no pipeline is
+   *     throttled: the moment an {@link OpportunisticTrigger} may fire
+   */
+  boolean isIdle();
+
+  /** Called after every successful fire, on the firing thread; for history and metrics. */
+  default void fired(Trigger trigger, TriggerEvent event) {
+  }
+}

@@ -1,0 +1,64 @@
+package dev.pump.testing;
+
+import dev.pump.pipeline.Pipeline;
+import dev.pump.source.SourceRuntime;
+import dev.pump.source.TriggerSource;
+import dev.pump.trigger.TriggerEvent;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A source that records the event of every cycle and passes it to its pipeline. Cycles can be held
+ * (to play a slow cycle) and made to throw.
+ */
+public class RecordingSource extends TriggerSource {
+
+  private final List<TriggerEvent> cycleEvents = new CopyOnWriteArrayList<>();
+  private volatile CountDownLatch gate;
+  private volatile RuntimeException failure;
+
+  public RecordingSource(SourceRuntime runtime, Pipeline pipeline) {
+    super(runtime, pipeline);
+  }
+
+  @Override
+  protected void cycle(TriggerEvent event) throws Exception {
+    cycleEvents.add(event);
+    CountDownLatch held = gate;
+    if (held != null && !held.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("test held a cycle for more than 60 s");
+    }
+    RuntimeException toThrow = failure;
+    if (toThrow != null) {
+      failure = null;
+      throw toThrow;
+    }
+    process(event.toJson());
+  }
+
+  /** Every cycle from now on waits until {@link #releaseCycles()}. */
+  public void holdCycles() {
+    gate = new CountDownLatch(1);
+  }
+
+  public void releaseCycles() {
+    CountDownLatch held = gate;
+    gate = null;
+    if (held != null) {
+      held.countDown();
+    }
+  }
+
+  /** The next cycle throws {@code failure} instead of processing its event. */
+  public void failNextCycle(RuntimeException failure) {
+    this.failure = failure;
+  }
+
+  /** @return the events cycles were started with, in order */
+  public List<TriggerEvent> cycleEvents() {
+    return cycleEvents;
+  }
+}
