@@ -1,0 +1,243 @@
+package dev.pump.pipeline;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * POSTs each event as JSON to a URL with the Vert.x {@link WebClient}. The built-in {@code http}
+ * sink of the configuration.
+ *
+ * <p>A 2xx answer completes the write. A non-2xx answer, a timeout or a connection error is retried
+ * after a backoff that starts at {@link Options#initialBackoff()} and doubles up to
+ * {@link Options#maxBackoff()}, until {@link Options#maxAttempts()} attempts have been made; then
+ * the write fails with an {@link IOException} that names the URL and the last problem (the pipeline
+ * records it) and {@link #givenUp()} counts one more event.
+ *
+ * <p>Threads: the sink does its I/O on an event-loop context of its own, created with the sink, and
+ * completes the futures it returns on that event loop. A source's worker thread may therefore
+ * block on them without deadlocking its own context. A caller on an event loop sees its callbacks
+ * run on the sink's event loop.
+ */
+public final class HttpSink implements Sink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpSink.class);
+
+  /**
+   * How hard the sink tries.
+   *
+   * @param maxAttempts attempts per event, the first included; at least 1
+   * @param initialBackoff wait before the first retry; doubled before each further one
+   * @param maxBackoff the longest wait between two attempts
+   * @param timeout how long one attempt may take, from sending to the whole answer; at least 1 ms
+   */
+  public record Options(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration timeout) {
+
+    /** @throws IllegalArgumentException naming the option and the value it got */
+    public Options {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("http sink maxAttempts must be at least 1, got " + maxAttempts);
+      }
+      Objects.requireNonNull(initialBackoff, "initialBackoff");
+      Objects.requireNonNull(maxBackoff, "maxBackoff");
+      Objects.requireNonNull(timeout, "timeout");
+      if (initialBackoff.isNegative()) {
+        throw new IllegalArgumentException("http sink initialBackoff must not be negative, got " + initialBackoff);
+      }
+      if (maxBackoff.compareTo(initialBackoff) < 0) {
+        throw new IllegalArgumentException("http sink maxBackoff (" + maxBackoff
+          + ") must not be shorter than initialBackoff (" + initialBackoff + ")");
+      }
+      if (timeout.toMillis() < 1) {
+        throw new IllegalArgumentException("http sink timeout must be at least 1ms, got " + timeout);
+      }
+    }
+
+    /** @return 5 attempts, 200 ms initial backoff, 10 s maximum backoff, 10 s timeout */
+    public static Options defaults() {
+      return new Options(5, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(10));
+    }
+  }
+
+  private final Vertx vertx;
+  private final String url;
+  private final Options options;
+  private final Context context;
+  private final WebClient client;
+  private final AtomicLong retries = new AtomicLong();
+  private final AtomicLong givenUp = new AtomicLong();
+  private volatile boolean closed;
+
+  /**
+   * @param vertx the instance to run the client on
+   * @param url an absolute {@code http} or {@code https} URL
+   * @param options retry and timeout settings; {@link Options#defaults()} suits most endpoints
+   * @throws IllegalArgumentException when {@code url} is not an absolute http(s) URL
+   */
+  public HttpSink(Vertx vertx, String url, Options options) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.url = checkUrl(url);
+    this.options = Objects.requireNonNull(options, "options");
+    this.context = eventLoopContext(vertx);
+    this.client = WebClient.create(vertx);
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  /** @return attempts made after a failed one, over all events */
+  public long retries() {
+    return retries.get();
+  }
+
+  /** @return events whose every attempt failed */
+  public long givenUp() {
+    return givenUp.get();
+  }
+
+  /**
+   * POSTs {@code event}, retrying as the {@link Options} say.
+   *
+   * @return completes on the sink's event loop: succeeded on a 2xx answer, failed with an
+   *     {@link IOException} once every attempt failed or when the sink is closed
+   */
+  @Override
+  public Future<Void> write(JsonObject event) {
+    Objects.requireNonNull(event, "event");
+    Promise<Void> written = Promise.promise();  // bound to no context: see the class comment
+    context.runOnContext(v -> attempt(event, 1, written));
+    return written.future();
+  }
+
+  /** Runs on {@link #context}, and so do the timers and callbacks it sets. */
+  private void attempt(JsonObject event, int attempt, Promise<Void> written) {
+    if (closed) {
+      written.tryFail(new IOException("http sink " + url + " is closed"));
+      return;
+    }
+    post(event).onComplete(ar -> {
+      if (ar.succeeded()) {
+        written.tryComplete();
+        return;
+      }
+      String problem = ar.cause().getMessage();
+      if (attempt >= options.maxAttempts()) {
+        givenUp.incrementAndGet();
+        written.tryFail(new IOException("POST " + url + " gave up after " + attempt
+          + (attempt == 1 ? " attempt" : " attempts") + "; last one " + problem, ar.cause()));
+        return;
+      }
+      Duration delay = backoff(options, attempt);
+      LOG.debug("POST {} {} (attempt {} of {}); retrying in {} ms", url, problem, attempt,
+        options.maxAttempts(), delay.toMillis());
+      retries.incrementAndGet();
+      if (delay.toMillis() < 1) {
+        attempt(event, attempt + 1, written);
+      } else {
+        vertx.setTimer(delay.toMillis(), id -> attempt(event, attempt + 1, written));
+      }
+    });
+  }
+
+  /** One POST; fails with an exception whose message says what went wrong ("answered 500"). */
+  private Future<Void> post(JsonObject event) {
+    long timeoutMs = options.timeout().toMillis();
+    Promise<Void> done = Promise.promise();
+    long timer = vertx.setTimer(timeoutMs,
+      id -> done.tryFail(new IOException("timed out after " + timeoutMs + " ms")));
+    client.postAbs(url)
+      .timeout(timeoutMs)  // connect and idle timeout: also frees the connection to a silent server
+      .sendJsonObject(event)
+      .onComplete(ar -> {
+        vertx.cancelTimer(timer);
+        if (ar.failed()) {
+          done.tryFail(new IOException(describe(ar.cause()), ar.cause()));
+        } else if (ar.result().statusCode() / 100 != 2) {
+          done.tryFail(new IOException("answered " + ar.result().statusCode()));
+        } else {
+          done.tryComplete();
+        }
+      });
+    return done.future();
+  }
+
+  /** @return the wait after failed attempt number {@code attempt} (1-based): doubling, capped */
+  static Duration backoff(Options options, int attempt) {
+    Duration delay = options.initialBackoff();
+    for (int i = 1; i < attempt && delay.compareTo(options.maxBackoff()) < 0; i++) {
+      delay = delay.multipliedBy(2);
+    }
+    return delay.compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : delay;
+  }
+
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    String kind = cause instanceof TimeoutException ? "timed out" : "failed";
+    return kind + ": " + cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /** Closes the client; events not yet delivered fail at their next attempt. */
+  @Override
+  public Future<Void> close() {
+    closed = true;
+    client.close();
+    return Future.succeededFuture();
+  }
+
+  private static String checkUrl(String url) {
+    Objects.requireNonNull(url, "http sink url");
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("http sink url '" + url + "' is malformed: " + e.getMessage(), e);
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new IllegalArgumentException("http sink url '" + url + "' must start with http:// or https://");
+    }
+    String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+    String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+    if (hostAndPort.isEmpty() || hostAndPort.charAt(0) == ':') {
+      throw new IllegalArgumentException("http sink url '" + url + "' has no host");
+    }
+    return url;
+  }
+
+  /**
+   * A fresh event-loop context: never the caller's, which may be a source's worker context that
+   * blocks on this sink's futures.
+   */
+  private static Context eventLoopContext(Vertx vertx) {
+    if (vertx instanceof VertxInternal internal) {
+      return internal.createEventLoopContext();
+    }
+    throw new IllegalStateException("http sink: cannot create an event-loop context on "
+      + vertx.getClass().getName());
+  }
+
+  @Override
+  public String toString() {
+    return "http sink " + url;
+  }
+}
