@@ -1,0 +1,106 @@
+package dev.pump.http;
+
+import dev.pump.pipeline.Pipeline;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * {@code GET /health}, answered by vertx-health-check's {@link HealthCheckHandler} with one check per
+ * pipeline, named {@code pipeline.<id>}:
+ * <ul>
+ *   <li>UP when the pipeline is ready;</li>
+ *   <li>DOWN otherwise, with {@code data}: {@code error} ({@code message}, {@code at}, {@code where}) when it
+ *       is in the error state, and {@code throttles} (who holds it) when it is throttled.</li>
+ * </ul>
+ * 200 when every check is UP, 503 otherwise; the body is the handler's JSON:
+ * {@code {"status": "DOWN", "outcome": "DOWN", "checks": [{"id": "pipeline.p", "status": "DOWN",
+ * "data": {...}}]}}. With no pipeline at all the answer is 200 {@code {"status": "UP", "outcome": "UP",
+ * "checks": []}} (the handler itself would answer 204 without a body).
+ *
+ * <p>Pipelines are looked up at request time: one registered after {@link #mount} gets its check on the
+ * next request. Not behind {@link ApiAuth}: a load balancer or orchestrator must reach it.
+ */
+public final class HealthRoutes {
+
+  static final String CHECK_PREFIX = "pipeline.";
+
+  private final PumpView view;
+  private final HealthCheckHandler handler;
+  // guarded by this
+  private final Set<String> registered = new HashSet<>();
+
+  private HealthRoutes(Vertx vertx, PumpView view) {
+    this.view = view;
+    this.handler = HealthCheckHandler.createWithHealthChecks(HealthChecks.create(vertx));
+  }
+
+  public static void mount(Router router, Vertx vertx, PumpView view) {
+    Objects.requireNonNull(router, "router");
+    HealthRoutes routes = new HealthRoutes(Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(view, "view"));
+    router.get("/health").handler(routes::syncChecks).handler(routes.handler);
+  }
+
+  /** Gives every current pipeline its check and drops the checks of pipelines that are gone. */
+  private void syncChecks(RoutingContext ctx) {
+    List<Pipeline> pipelines = view.pipelines();
+    if (pipelines.isEmpty()) {
+      ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("status", "UP").put("checks", new JsonArray()).put("outcome", "UP").encode());
+      return;
+    }
+    synchronized (this) {
+      Set<String> current = new HashSet<>();
+      for (Pipeline pipeline : pipelines) {
+        String name = CHECK_PREFIX + pipeline.id();
+        current.add(name);
+        if (registered.add(name)) {
+          handler.register(name, check(pipeline.id()));
+        }
+      }
+      for (String name : Set.copyOf(registered)) {
+        if (!current.contains(name)) {
+          handler.unregister(name);
+          registered.remove(name);
+        }
+      }
+    }
+    ctx.next();
+  }
+
+  /** Reads the pipeline afresh on every request, by id, so a replaced pipeline is never reported stale. */
+  private Handler<Promise<Status>> check(String pipelineId) {
+    return promise -> promise.complete(view.pipeline(pipelineId).map(HealthRoutes::status)
+      .orElseGet(() -> Status.KO(new JsonObject().put("error", "pipeline '" + pipelineId + "' is gone"))));
+  }
+
+  /** From one snapshot, so that readiness, error and throttles are read together. */
+  static Status status(Pipeline pipeline) {
+    JsonObject snapshot = pipeline.snapshot();
+    if (snapshot.getBoolean("ready", false)) {
+      return Status.OK();
+    }
+    JsonObject data = new JsonObject();
+    JsonObject error = snapshot.getJsonObject("error");
+    if (error != null) {
+      data.put("error", error);
+    }
+    JsonArray throttles = snapshot.getJsonArray("throttles");
+    if (throttles != null && !throttles.isEmpty()) {
+      data.put("throttles", throttles);
+    }
+    return Status.KO(data);
+  }
+}

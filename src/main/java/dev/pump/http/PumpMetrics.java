@@ -1,0 +1,260 @@
+package dev.pump.http;
+
+import dev.pump.pipeline.Pipeline;
+import dev.pump.pipeline.PipelineCounters;
+import dev.pump.trigger.Trigger;
+import dev.pump.trigger.TriggerEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The engine's own meters, on a Micrometer {@link MeterRegistry}, and {@code GET /metrics}.
+ *
+ * <table>
+ *   <caption>Meters (Prometheus names)</caption>
+ *   <tr><td>{@code pump_trigger_fires_total{trigger,type}}</td><td>counter, from {@link #onFire}</td></tr>
+ *   <tr><td>{@code pump_trigger_fire_lateness_seconds{trigger}}</td><td>histogram of {@code firedAt - scheduledAt}
+ *       for fires of a scheduled slot (buckets 1 ms to 60 s)</td></tr>
+ *   <tr><td>{@code pump_source_cycle_duration_seconds{source,pipeline}}</td><td>timer (histogram, buckets 10 ms to
+ *       5 min), from {@link #onCycle}</td></tr>
+ *   <tr><td>{@code pump_source_cycles_total{source,pipeline,outcome}}</td><td>counter, outcome {@code ok} or
+ *       {@code failed}</td></tr>
+ *   <tr><td>{@code pump_pipeline_events_in_total}, {@code _events_out_total}, {@code _events_dropped_total},
+ *       {@code pump_pipeline_cycles_total}, {@code pump_pipeline_fires_merged_total},
+ *       {@code pump_pipeline_errors_total}, {@code pump_pipeline_warnings_total}, all {@code {pipeline}}</td>
+ *       <td>function counters reading {@link PipelineCounters} at scrape time</td></tr>
+ *   <tr><td>{@code pump_pipeline_ready{pipeline}}</td><td>gauge, 1 ready, 0 not</td></tr>
+ * </table>
+ *
+ * <h2>A Vert.x 5.0.7 instance whose Prometheus registry is active</h2>
+ * vertx-micrometer-metrics registers its {@code MicrometerMetricsFactory} as a {@code VertxServiceProvider}
+ * ({@code META-INF/services/io.vertx.core.spi.VertxServiceProvider}), so metrics options are enough:
+ * <pre>{@code
+ * Vertx vertx = Vertx.vertx(PumpMetrics.withPrometheus(new VertxOptions()));
+ * // clustered: Vertx.builder().with(PumpMetrics.withPrometheus(options)).withClusterManager(cm).buildClustered()
+ * PrometheusMeterRegistry registry = PumpMetrics.prometheusRegistry().orElseThrow();  // BackendRegistries.getDefaultNow()
+ * }</pre>
+ * {@code Vertx.builder().withMetrics(new MicrometerMetricsFactory())} is NOT needed, neither on the class path nor
+ * in the fat jar as long as maven-shade keeps {@code ServicesResourceTransformer}. {@code withMetrics} is the way to
+ * hand Vert.x a registry of one's own: {@code Vertx.builder().withMetrics(new MicrometerMetricsFactory(myRegistry))}
+ * turns metrics on by itself, options or not, and files {@code myRegistry} under the registry name. Also checked
+ * on 5.0.7: metrics options enabled WITHOUT {@code VertxPrometheusOptions} put the meters on
+ * Micrometer's global composite registry, not a Prometheus one; no metrics options at all leave
+ * {@code BackendRegistries.getDefaultNow()} {@code null}.
+ *
+ * <p>Pitfalls: the registry lives in a static map of vertx-micrometer-metrics under its name ({@code "default"})
+ * from the creation of the Vert.x instance until its close, which removes it: two metrics-enabled instances in
+ * one JVM (tests) share it unless given distinct names ({@link #withPrometheus(VertxOptions, String)}). Label
+ * matches set in {@code MicrometerMetricsOptions} become filters of the whole registry, ours included; none are set.
+ *
+ * <h2>Wiring</h2>
+ * <pre>{@code
+ * PumpMetrics metrics = new PumpMetrics(registry, app);
+ * app.onFire(metrics::onFire);
+ * app.onCycle((source, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
+ * metrics.bindPipelines();                // once the pipelines are built
+ * PumpMetrics.mountScrape(app.router(), registry);
+ * }</pre>
+ */
+public final class PumpMetrics {
+
+  private static final Duration[] LATENESS_BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(500),
+    Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60)};
+  private static final Duration[] CYCLE_BUCKETS = {
+    Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+    Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5)};
+  /** Prometheus text exposition format 0.0.4, what {@link PrometheusMeterRegistry#scrape()} writes. */
+  static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final MeterRegistry registry;
+  private final PumpView view;
+  private final Map<String, Counter> fires = new ConcurrentHashMap<>();
+  private final Map<String, Timer> lateness = new ConcurrentHashMap<>();
+  private final Map<String, Timer> cycleDurations = new ConcurrentHashMap<>();
+  private final Map<String, Counter> cycleOutcomes = new ConcurrentHashMap<>();
+  private final Set<String> boundPipelines = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param registry where the meters go: Vert.x's Prometheus registry, or any other
+   * @param view the application, whose pipelines {@link #bindPipelines()} reads
+   */
+  public PumpMetrics(MeterRegistry registry, PumpView view) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.view = Objects.requireNonNull(view, "view");
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Counts a fire and, for a scheduled slot, records how late it fired; a fire listener. */
+  public void onFire(Trigger trigger, TriggerEvent event) {
+    String id = event.trigger();
+    fires.computeIfAbsent(id + '\n' + event.type(), k -> Counter.builder("pump.trigger.fires")
+        .description("Fires of a trigger")
+        .tags("trigger", id, "type", event.type())
+        .register(registry))
+      .increment();
+    if (event.scheduledAt() != null) {
+      Duration late = Duration.between(event.scheduledAt(), event.firedAt());
+      lateness.computeIfAbsent(id, k -> Timer.builder("pump.trigger.fire.lateness")
+          .description("How long after its scheduled slot a time trigger fired")
+          .tags("trigger", id)
+          .serviceLevelObjectives(LATENESS_BUCKETS)
+          .register(registry))
+        .record(late.isNegative() ? Duration.ZERO : late);
+    }
+  }
+
+  /**
+   * Records one cycle of a source; a cycle listener. Binds the pipeline's meters too, if
+   * {@link #bindPipelines()} has not, so a pipeline built later shows up after its first cycle.
+   */
+  public void onCycle(String sourceId, String pipelineId, Duration took, boolean failed) {
+    String key = sourceId + '\n' + pipelineId;
+    cycleDurations.computeIfAbsent(key, k -> Timer.builder("pump.source.cycle.duration")
+        .description("How long a source's cycle ran")
+        .tags("source", sourceId, "pipeline", pipelineId)
+        .serviceLevelObjectives(CYCLE_BUCKETS)
+        .register(registry))
+      .record(took);
+    String outcome = failed ? "failed" : "ok";
+    cycleOutcomes.computeIfAbsent(key + '\n' + outcome, k -> Counter.builder("pump.source.cycles")
+        .description("Cycles of a source, by outcome")
+        .tags("source", sourceId, "pipeline", pipelineId, "outcome", outcome)
+        .register(registry))
+      .increment();
+    if (!boundPipelines.contains(pipelineId)) {
+      view.pipeline(pipelineId).ifPresent(this::bind);
+    }
+  }
+
+  /**
+   * Registers the meters of every pipeline of the application not bound yet; call after the
+   * application is built. Safe to call again: pipelines already bound are skipped.
+   */
+  public void bindPipelines() {
+    view.pipelines().forEach(this::bind);
+  }
+
+  private void bind(Pipeline pipeline) {
+    if (!boundPipelines.add(pipeline.id())) {
+      return;
+    }
+    PipelineCounters counters = pipeline.counters();
+    String id = pipeline.id();
+    counter("pump.pipeline.events.in", "Events that entered the pipeline", id, counters, PipelineCounters::eventsIn);
+    counter("pump.pipeline.events.out", "Events the sink took", id, counters, PipelineCounters::eventsOut);
+    counter("pump.pipeline.events.dropped", "Events dropped by a processor or lost by a failure", id, counters,
+      PipelineCounters::eventsDropped);
+    counter("pump.pipeline.cycles", "Cycles of the pipeline's sources", id, counters, PipelineCounters::cycles);
+    counter("pump.pipeline.fires.merged", "Fires merged into a pending cycle", id, counters,
+      PipelineCounters::firesMerged);
+    counter("pump.pipeline.errors", "Times the pipeline entered the error state", id, counters,
+      PipelineCounters::errors);
+    counter("pump.pipeline.warnings", "Warnings of the pipeline", id, counters, PipelineCounters::warnings);
+    Gauge.builder("pump.pipeline.ready", pipeline, p -> p.isReady() ? 1 : 0)
+      .description("1 when the pipeline is ready, 0 when in error or throttled")
+      .tag("pipeline", id)
+      .register(registry);
+  }
+
+  private void counter(String name, String description, String pipelineId, PipelineCounters counters,
+                       ToDoubleFunction<PipelineCounters> read) {
+    FunctionCounter.builder(name, counters, read)
+      .description(description)
+      .tag("pipeline", pipelineId)
+      .register(registry);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Vert.x metrics and scraping
+
+  /** Like {@link #withPrometheus(VertxOptions, String)} with vertx-micrometer-metrics' default registry name. */
+  public static VertxOptions withPrometheus(VertxOptions options) {
+    return withPrometheus(options, MicrometerMetricsOptions.DEFAULT_REGISTRY_NAME);
+  }
+
+  /**
+   * A copy of {@code options} with vertx-micrometer-metrics enabled on a Prometheus registry (Vert.x and JVM
+   * meters, no embedded server: {@link #mountScrape} serves it); create Vert.x with it.
+   *
+   * @param registryName the name the registry is kept under while the Vert.x instance lives
+   */
+  public static VertxOptions withPrometheus(VertxOptions options, String registryName) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(registryName, "registryName");
+    return new VertxOptions(options).setMetricsOptions(new MicrometerMetricsOptions()
+      .setEnabled(true)
+      .setJvmMetricsEnabled(true)
+      .setRegistryName(registryName)
+      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+  }
+
+  /** @return the Prometheus registry of a Vert.x instance made with {@link #withPrometheus(VertxOptions)} */
+  public static Optional<PrometheusMeterRegistry> prometheusRegistry() {
+    return prometheusRegistry(MicrometerMetricsOptions.DEFAULT_REGISTRY_NAME);
+  }
+
+  /** @return the Prometheus registry kept under {@code registryName}, while its Vert.x instance lives */
+  public static Optional<PrometheusMeterRegistry> prometheusRegistry(String registryName) {
+    return BackendRegistries.getNow(registryName) instanceof PrometheusMeterRegistry prometheus
+      ? Optional.of(prometheus) : Optional.empty();
+  }
+
+  /** Serves {@code GET /metrics} from {@code registry} in Prometheus text format. */
+  public static void mountScrape(Router router, PrometheusMeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
+    mountScrape(router, () -> Optional.of(registry));
+  }
+
+  /**
+   * Serves {@code GET /metrics} from the registry of a Vert.x instance made with
+   * {@link #withPrometheus(VertxOptions)}, looked up at each request; 503 when there is none.
+   */
+  public static void mountScrape(Router router) {
+    mountScrape(router, PumpMetrics::prometheusRegistry);
+  }
+
+  static void mountScrape(Router router, Supplier<Optional<PrometheusMeterRegistry>> registry) {
+    Objects.requireNonNull(router, "router");
+    router.get("/metrics").handler(ctx -> scrape(ctx, registry.get()));
+  }
+
+  private static void scrape(RoutingContext ctx, Optional<PrometheusMeterRegistry> registry) {
+    if (registry.isEmpty()) {
+      HttpErrors.send(ctx, 503,
+        "metrics are not enabled: create Vert.x with PumpMetrics.withPrometheus(options)");
+      return;
+    }
+    PrometheusMeterRegistry prometheus = registry.get();
+    // a scrape walks every meter: off the event loop
+    ctx.vertx().executeBlocking(prometheus::scrape, false).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      ctx.response().setStatusCode(200).putHeader("Content-Type", TEXT_FORMAT).end(ar.result());
+    });
+  }
+}

@@ -1,0 +1,128 @@
+package dev.pump.http;
+
+import dev.pump.PumpApplication;
+import dev.pump.pipeline.Pipeline;
+import dev.pump.source.SourceRuntime;
+import dev.pump.source.TriggerSource;
+import dev.pump.trigger.TriggerEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+class HealthRoutesTest {
+
+  private PumpFixture pump;
+
+  @AfterEach
+  void stop() {
+    if (pump != null) {
+      pump.close();
+    }
+  }
+
+  @Test
+  void healthIsUpWhenEveryPipelineIsReady(Vertx vertx) {
+    pump = PumpFixture.withApiAndHealth(vertx);
+
+    HttpResponse<Buffer> response = pump.get("/health");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject health = response.bodyAsJsonObject();
+    assertThat(health.getString("outcome")).isEqualTo("UP");
+    assertThat(health.getJsonArray("checks")).containsExactly(
+      new JsonObject().put("id", "pipeline.main").put("status", "UP"));
+  }
+
+  @Test
+  void aFailedCycleMakesHealthDownUntilTheErrorIsCleared(Vertx vertx) throws InterruptedException {
+    pump = PumpFixture.withApiAndHealth(vertx);
+    pump.source.failNext = new IllegalStateException("disk full");
+    pump.post("/api/triggers/hook/fire");
+    assertThat(pump.nextCycleFailed()).isTrue();
+
+    HttpResponse<Buffer> down = pump.get("/health");
+    assertThat(down.statusCode()).isEqualTo(503);
+    JsonObject check = down.bodyAsJsonObject().getJsonArray("checks").getJsonObject(0);
+    assertThat(check.getString("id")).isEqualTo("pipeline.main");
+    assertThat(check.getString("status")).isEqualTo("DOWN");
+    assertThat(check.getJsonObject("data").getJsonObject("error").getString("message"))
+      .isEqualTo("IllegalStateException: disk full");
+    assertThat(check.getJsonObject("data").getJsonObject("error").getString("where")).isEqualTo("source 'collector'");
+
+    assertThat(pump.post("/api/pipelines/main/clear-error").statusCode()).isEqualTo(200);
+    assertThat(pump.get("/health").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aThrottledPipelineIsDownWithItsThrottles(Vertx vertx) {
+    pump = PumpFixture.withApiAndHealth(vertx);
+
+    pump.pipeline.throttle("backpressure");
+    HttpResponse<Buffer> down = pump.get("/health");
+    pump.pipeline.unthrottle("backpressure");
+
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(down.bodyAsJsonObject().getString("outcome")).isEqualTo("DOWN");
+    assertThat(down.bodyAsJsonObject().getJsonArray("checks").getJsonObject(0).getJsonObject("data"))
+      .isEqualTo(new JsonObject().put("throttles", new JsonArray().add("backpressure")));
+    assertThat(pump.get("/health").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aPipelineBuiltAfterMountingGetsItsCheck(Vertx vertx) {
+    pump = PumpFixture.withApiAndHealth(vertx);
+
+    Pipeline late = new Pipeline("late", event -> Future.succeededFuture());
+    new IdleSource(pump.app, late);
+    late.throttle("not yet");
+
+    HttpResponse<Buffer> response = pump.get("/health");
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.bodyAsJsonObject().getJsonArray("checks").stream()
+      .map(c -> ((JsonObject) c).getString("id") + "=" + ((JsonObject) c).getString("status")))
+      .containsExactlyInAnyOrder("pipeline.main=UP", "pipeline.late=DOWN");
+  }
+
+  @Test
+  void anApplicationWithoutPipelinesIsUp(Vertx vertx) throws Exception {
+    PumpApplication empty = PumpApplication.builder().vertx(vertx).build();
+    HealthRoutes.mount(empty.router(), vertx, empty);
+    int port = empty.listen(0, "127.0.0.1").await().actualPort();
+    WebClient client = WebClient.create(vertx);
+    try {
+      HttpResponse<Buffer> response = client.get(port, "127.0.0.1", "/health").send()
+        .await(PumpFixture.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.bodyAsJsonObject())
+        .isEqualTo(new JsonObject().put("status", "UP").put("checks", new JsonArray()).put("outcome", "UP"));
+    } finally {
+      client.close();
+      empty.close().await();
+    }
+  }
+
+  /** A source that is never deployed: it only brings its pipeline into the application. */
+  private static final class IdleSource extends TriggerSource {
+    IdleSource(SourceRuntime runtime, Pipeline pipeline) {
+      super(runtime, pipeline);
+    }
+
+    @Override
+    protected void cycle(TriggerEvent event) {
+    }
+  }
+}
