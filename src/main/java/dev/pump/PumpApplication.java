@@ -6,6 +6,7 @@ import dev.pump.http.WebhookRoutes;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.source.SourceRuntime;
 import dev.pump.source.TriggerSource;
+import dev.pump.trigger.SlotLedger;
 import dev.pump.trigger.Trigger;
 import dev.pump.trigger.TriggerEvent;
 import dev.pump.trigger.WebhookTrigger;
@@ -57,6 +58,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final InstantSource clock;
   private final String nodeId;
   private final Duration shutdownGrace;
+  private final SlotLedger slotLedger;
   private final PubSub pubSub;
   private final Router router;
   private final List<BiConsumer<Trigger, TriggerEvent>> fireListeners = new CopyOnWriteArrayList<>();
@@ -77,6 +79,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     this.clock = builder.clock;
     this.nodeId = builder.nodeId != null ? builder.nodeId : defaultNodeId();
     this.shutdownGrace = builder.shutdownGrace;
+    this.slotLedger = builder.slotLedger;
     this.pubSub = new PubSub(vertx);
     this.router = Router.router(vertx);
     HttpErrors.install(router);
@@ -110,6 +113,11 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   @Override
   public String nodeId() {
     return nodeId;
+  }
+
+  @Override
+  public SlotLedger slotLedger() {
+    return slotLedger;
   }
 
   /** @return the face of the event bus that fires pub/sub triggers */
@@ -330,11 +338,11 @@ public final class PumpApplication implements SourceRuntime, PumpView {
 
   private static DeploymentOptions optionsFor(VerticleBase verticle) {
     if (verticle instanceof TriggerSource source) {
-      // two threads of its own: one takes (and merges) fires while the other runs a cycle
+      // threads of its own: one takes (and merges) fires while the others run cycles
       return new DeploymentOptions()
         .setThreadingModel(ThreadingModel.WORKER)
         .setWorkerPoolName("pump-source-" + source.id())
-        .setWorkerPoolSize(2)
+        .setWorkerPoolSize(source.overlap().maxRunning() + 1)
         .setMaxWorkerExecuteTime(1)
         .setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS);
     }
@@ -398,6 +406,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     private String nodeId;
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private long maxBodyBytes = 1024 * 1024;
+    private SlotLedger slotLedger = SlotLedger.inMemory();
 
     private Builder() {
     }
@@ -446,6 +455,15 @@ public final class PumpApplication implements SourceRuntime, PumpView {
         throw new IllegalArgumentException("maxBodyBytes must be >= 0, got " + maxBodyBytes);
       }
       this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /**
+     * Where time triggers claim slots and keep their last fired slot: in memory by default, a
+     * {@code FileSlotLedger} to catch up across restarts, a cluster ledger for cluster-once firing.
+     */
+    public Builder slotLedger(SlotLedger slotLedger) {
+      this.slotLedger = Objects.requireNonNull(slotLedger, "slotLedger");
       return this;
     }
 

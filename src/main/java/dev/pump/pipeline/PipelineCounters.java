@@ -14,6 +14,7 @@ public final class PipelineCounters {
   private final LongAdder warnings = new LongAdder();
   private final LongAdder cycles = new LongAdder();
   private final LongAdder firesMerged = new LongAdder();
+  private final LongAdder firesDropped = new LongAdder();
 
   PipelineCounters() {
   }
@@ -46,6 +47,15 @@ public final class PipelineCounters {
   /** A fire was merged into a pending cycle instead of running a cycle of its own. */
   public void recordMergedFire() {
     firesMerged.increment();
+  }
+
+  /** A fire was dropped by a source's skip or queue overlap policy. */
+  public void recordDroppedFire() {
+    firesDropped.increment();
+  }
+
+  public long firesDropped() {
+    return firesDropped.sum();
   }
 
   public long eventsIn() {
@@ -83,6 +93,7 @@ public final class PipelineCounters {
       .put("eventsDropped", eventsDropped())
       .put("cycles", cycles())
       .put("firesMerged", firesMerged())
+      .put("firesDropped", firesDropped())
       .put("errors", errors())
       .put("warnings", warnings());
   }

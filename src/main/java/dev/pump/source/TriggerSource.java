@@ -15,7 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -61,15 +63,17 @@ public abstract class TriggerSource extends VerticleBase {
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private final AtomicLong cycles = new AtomicLong();
   private final AtomicLong firesMerged = new AtomicLong();
+  private final AtomicLong firesDropped = new AtomicLong();
   private final AtomicLong badMessages = new AtomicLong();
   private volatile String id;
-  private volatile boolean cycling;
+  private volatile Overlap overlap = Overlap.MERGE;
+  private volatile int running;
 
   // confined to this verticle's context
-  private TriggerEvent pending;
+  private final Deque<TriggerEvent> pending = new ArrayDeque<>();
   private boolean waitingForReady;
   private boolean stopping;
-  private Promise<Void> cycleDone;
+  private Promise<Void> allCyclesDone;
 
   /**
    * Registers the source, and its pipeline, with the application.
@@ -93,6 +97,22 @@ public abstract class TriggerSource extends VerticleBase {
     runtime.rename(this, id);
     this.id = id;
     return this;
+  }
+
+  /**
+   * Sets what happens to fires that arrive while a cycle runs or the pipeline is not ready;
+   * {@link Overlap#MERGE} by default. Only before the application starts.
+   */
+  public TriggerSource withOverlap(Overlap overlap) {
+    if (isDeployed()) {
+      throw new IllegalStateException("source '" + id + "' is already deployed: set its overlap policy before start");
+    }
+    this.overlap = Objects.requireNonNull(overlap, "overlap");
+    return this;
+  }
+
+  public final Overlap overlap() {
+    return overlap;
   }
 
   /**
@@ -162,7 +182,7 @@ public abstract class TriggerSource extends VerticleBase {
 
   /** @return true while a cycle runs */
   public final boolean isCycling() {
-    return cycling;
+    return running > 0;
   }
 
   public final long cycles() {
@@ -171,6 +191,11 @@ public abstract class TriggerSource extends VerticleBase {
 
   public final long firesMerged() {
     return firesMerged.get();
+  }
+
+  /** @return fires dropped by the {@link Overlap.Policy#SKIP skip} or {@link Overlap.Policy#QUEUE queue} policy */
+  public final long firesDropped() {
+    return firesDropped.get();
   }
 
   @Override
@@ -188,9 +213,13 @@ public abstract class TriggerSource extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    pending = null;
+    pending.clear();
     Future<?> unregistered = Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
-    return cycleDone == null ? unregistered : unregistered.compose(v -> cycleDone.future());
+    if (running == 0) {
+      return unregistered;
+    }
+    allCyclesDone = Promise.promise();
+    return unregistered.compose(v -> allCyclesDone.future());
   }
 
   private void onMessage(Message<JsonObject> message) {
@@ -211,22 +240,48 @@ public abstract class TriggerSource extends VerticleBase {
     if (stopping) {
       return;
     }
-    if (cycleDone == null && pending == null && pipeline.isReady()) {
+    if (running < overlap.maxRunning() && pending.isEmpty() && pipeline.isReady()) {
       runCycle(event);
       return;
     }
-    if (pending != null) {
-      firesMerged.incrementAndGet();
-      pipeline.counters().recordMergedFire();
+    switch (overlap.policy()) {
+      case QUEUE -> {
+        if (pending.size() >= overlap.limit()) {
+          dropFire();
+        } else {
+          pending.addLast(event);
+        }
+      }
+      case SKIP -> {
+        if (running > 0) {
+          dropFire();
+        } else {
+          mergeInto(event);
+        }
+      }
+      case MERGE, CONCURRENT -> mergeInto(event);
     }
-    pending = event;
-    if (cycleDone == null) {
+    if (running == 0) {
       waitForReady();
     }
   }
 
+  private void mergeInto(TriggerEvent event) {
+    if (!pending.isEmpty()) {
+      pending.clear();
+      firesMerged.incrementAndGet();
+      pipeline.counters().recordMergedFire();
+    }
+    pending.addLast(event);
+  }
+
+  private void dropFire() {
+    firesDropped.incrementAndGet();
+    pipeline.counters().recordDroppedFire();
+  }
+
   private void waitForReady() {
-    if (waitingForReady) {
+    if (waitingForReady || pending.isEmpty()) {
       return;
     }
     waitingForReady = true;
@@ -239,37 +294,35 @@ public abstract class TriggerSource extends VerticleBase {
   }
 
   private void runPending() {
-    if (stopping || cycleDone != null || pending == null) {
-      return;
+    while (!stopping && running < overlap.maxRunning() && !pending.isEmpty()) {
+      if (!pipeline.isReady()) {
+        if (running == 0) {
+          waitForReady();
+        }
+        return;
+      }
+      runCycle(pending.removeFirst());
     }
-    if (!pipeline.isReady()) {
-      waitForReady();
-      return;
-    }
-    TriggerEvent event = pending;
-    pending = null;
-    runCycle(event);
   }
 
   private void runCycle(TriggerEvent event) {
-    cycleDone = Promise.promise();
-    cycling = true;
+    running++;
     long startedNanos = System.nanoTime();
     // unordered: this context stays free to take (and merge) fires while the cycle runs
     context.executeBlocking(() -> {
       cycle(event);
       return null;
     }, false).onComplete(ar -> {
-      cycling = false;
+      running--;
       cycles.incrementAndGet();
       pipeline.counters().recordCycle();
       if (ar.failed()) {
         pipeline.fail(ar.cause(), "source '" + id + "'");
       }
       runtime.cycleFinished(this, Duration.ofNanos(System.nanoTime() - startedNanos), ar.failed());
-      Promise<Void> done = cycleDone;
-      cycleDone = null;
-      done.complete();
+      if (running == 0 && allCyclesDone != null) {
+        allCyclesDone.tryComplete();
+      }
       vertx.eventBus().publish(OpportunisticTrigger.CYCLE_ENDED_ADDRESS, id);
       runPending();
     });
@@ -280,9 +333,12 @@ public abstract class TriggerSource extends VerticleBase {
     return new JsonObject()
       .put("id", id)
       .put("pipeline", pipeline.id())
-      .put("cycling", cycling)
+      .put("cycling", running > 0)
+      .put("running", running)
+      .put("overlap", overlap.toString())
       .put("cycles", cycles.get())
       .put("firesMerged", firesMerged.get())
+      .put("firesDropped", firesDropped.get())
       .put("triggers", new JsonArray(triggers.stream().map(Trigger::id).toList()));
   }
 

@@ -42,6 +42,17 @@ public interface TriggerRuntime {
    */
   boolean isIdle();
 
+  /**
+   * @return where time triggers claim slots and remember their last slot; in memory unless the
+   *     application is given a persistent or clustered ledger
+   */
+  default SlotLedger slotLedger() {
+    return DEFAULT_LEDGER;
+  }
+
+  /** Shared by runtimes that have no ledger of their own. */
+  SlotLedger DEFAULT_LEDGER = SlotLedger.inMemory();
+
   /** Called after every successful fire, on the firing thread; for history and metrics. */
   default void fired(Trigger trigger, TriggerEvent event) {
   }

@@ -19,6 +19,8 @@ public class RecordingSource extends TriggerSource {
   private final List<TriggerEvent> cycleEvents = new CopyOnWriteArrayList<>();
   private volatile CountDownLatch gate;
   private volatile RuntimeException failure;
+  private volatile Runnable beforeEachCycle = () -> { };
+  private volatile Runnable afterEachCycle = () -> { };
 
   public RecordingSource(SourceRuntime runtime, Pipeline pipeline) {
     super(runtime, pipeline);
@@ -27,9 +29,14 @@ public class RecordingSource extends TriggerSource {
   @Override
   protected void cycle(TriggerEvent event) throws Exception {
     cycleEvents.add(event);
-    CountDownLatch held = gate;
-    if (held != null && !held.await(60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("test held a cycle for more than 60 s");
+    beforeEachCycle.run();
+    try {
+      CountDownLatch held = gate;
+      if (held != null && !held.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("test held a cycle for more than 60 s");
+      }
+    } finally {
+      afterEachCycle.run();
     }
     RuntimeException toThrow = failure;
     if (toThrow != null) {
@@ -50,6 +57,16 @@ public class RecordingSource extends TriggerSource {
     if (held != null) {
       held.countDown();
     }
+  }
+
+  /** Runs at the start of every cycle, on the cycle's thread. */
+  public void beforeEachCycle(Runnable action) {
+    beforeEachCycle = action;
+  }
+
+  /** Runs once a cycle is released, on the cycle's thread. */
+  public void afterEachCycle(Runnable action) {
+    afterEachCycle = action;
   }
 
   /** The next cycle throws {@code failure} instead of processing its event. */

@@ -1,0 +1,80 @@
+package dev.pump;
+
+import dev.pump.trigger.SlotLedger;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.CopyOptions;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link SlotLedger} for one node that keeps each trigger's last fired slot in
+ * {@code <dir>/<triggerId>.slot}, so catch-up works across restarts. Each write goes to a temporary
+ * file first and is then renamed over the old one: after a crash (even {@code kill -9}) the file
+ * holds the old slot or the new one, never half of either. Every claim is won: one node only.
+ */
+public final class FileSlotLedger implements SlotLedger {
+
+  private final Vertx vertx;
+  private final Path dir;
+  private final Map<String, Instant> last = new ConcurrentHashMap<>();
+  private final Map<String, Future<Void>> writes = new ConcurrentHashMap<>();
+
+  public FileSlotLedger(Vertx vertx, Path dir) {
+    this.vertx = vertx;
+    this.dir = dir;
+  }
+
+  @Override
+  public Future<Boolean> claim(String triggerId, Instant slot) {
+    return Future.succeededFuture(true);
+  }
+
+  @Override
+  public Future<Optional<Instant>> lastFired(String triggerId) {
+    Instant known = last.get(triggerId);
+    if (known != null) {
+      return Future.succeededFuture(Optional.of(known));
+    }
+    String file = fileOf(triggerId).toString();
+    return vertx.fileSystem().exists(file).compose(exists -> exists
+      ? vertx.fileSystem().readFile(file).map(content -> parse(content, file))
+      : Future.succeededFuture(Optional.empty()));
+  }
+
+  private static Optional<Instant> parse(Buffer content, String file) {
+    try {
+      return Optional.of(Instant.parse(content.toString().trim()));
+    } catch (DateTimeParseException e) {
+      throw new IllegalStateException("slot file " + file + " does not hold an ISO-8601 instant: "
+        + content.toString().trim(), e);
+    }
+  }
+
+  @Override
+  public Future<Void> recordFired(String triggerId, Instant slot) {
+    last.merge(triggerId, slot, (a, b) -> a.isAfter(b) ? a : b);
+    // one write at a time per trigger, each writing the newest slot: renames never go backwards
+    return writes.compute(triggerId, (id, previous) ->
+      (previous == null ? Future.<Void>succeededFuture() : previous).eventually(() -> write(id)));
+  }
+
+  private Future<Void> write(String triggerId) {
+    String target = fileOf(triggerId).toString();
+    String temp = target + ".tmp";
+    return vertx.fileSystem().mkdirs(dir.toString())
+      .compose(v -> vertx.fileSystem().writeFile(temp, Buffer.buffer(last.get(triggerId) + "\n")))
+      .compose(v -> vertx.fileSystem().move(temp, target,
+        new CopyOptions().setReplaceExisting(true).setAtomicMove(true)));
+  }
+
+  private Path fileOf(String triggerId) {
+    return dir.resolve(triggerId + ".slot");
+  }
+}

@@ -1,0 +1,53 @@
+package dev.pump.trigger;
+
+import io.vertx.core.Future;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where time triggers claim their slots and remember the last slot they fired.
+ *
+ * <p>On one node every claim is won and the last slot is kept in memory, or in {@code dataDir}
+ * (so catch-up works across restarts); in a cluster both live in the cluster's shared data, so
+ * that each slot of a {@link FiringMode#CLUSTER_ONCE} trigger fires on exactly one node.
+ */
+public interface SlotLedger {
+
+  /**
+   * Claims {@code slot} of a trigger for this node.
+   *
+   * @return true if this node won the slot and must fire it; false if another node has it
+   */
+  Future<Boolean> claim(String triggerId, Instant slot);
+
+  /** @return the last slot the trigger fired, on any node; empty if it never fired */
+  Future<Optional<Instant>> lastFired(String triggerId);
+
+  /** Remembers that the trigger fired {@code slot}; later slots only move it forward. */
+  Future<Void> recordFired(String triggerId, Instant slot);
+
+  /** A ledger for one node, in memory: every claim is won, nothing survives a restart. */
+  static SlotLedger inMemory() {
+    Map<String, Instant> last = new ConcurrentHashMap<>();
+    return new SlotLedger() {
+      @Override
+      public Future<Boolean> claim(String triggerId, Instant slot) {
+        return Future.succeededFuture(true);
+      }
+
+      @Override
+      public Future<Optional<Instant>> lastFired(String triggerId) {
+        return Future.succeededFuture(Optional.ofNullable(last.get(triggerId)));
+      }
+
+      @Override
+      public Future<Void> recordFired(String triggerId, Instant slot) {
+        last.merge(triggerId, slot, (a, b) -> a.isAfter(b) ? a : b);
+        return Future.succeededFuture();
+      }
+    };
+  }
+}
