@@ -1,0 +1,613 @@
+package dev.pump.config;
+
+import dev.pump.pipeline.FileSink;
+import dev.pump.pipeline.HttpSink;
+import dev.pump.trigger.CronSchedule;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the JSON form of the YAML file into a {@link PumpConfig}, or an {@link InvalidConfigException}
+ * listing every problem at once, each with its key path. Defaults are those of interface.md.
+ * One instance binds one configuration.
+ */
+final class ConfigBinder {
+
+  static final List<String> TOP_KEYS = List.of("http", "dataDir", "shutdownGrace", "cluster", "pipelines");
+  static final List<String> HTTP_KEYS = List.of("host", "port", "apiToken", "maxBodyBytes");
+  static final List<String> CLUSTER_KEYS = List.of("enabled", "name", "host", "port", "members");
+  static final List<String> PIPELINE_KEYS = List.of("id", "source", "triggers", "processors", "sink");
+  static final List<String> PROCESSOR_KEYS = List.of("class", "config");
+
+  /** Trigger types and the keys each accepts, in the order the messages list them. */
+  static final Map<String, List<String>> TRIGGER_KEYS = orderedMap(
+    "cron", List.of("type", "id", "schedule", "zone", "mode"),
+    "periodic", List.of("type", "id", "interval", "fireAtStart", "mode"),
+    "pubsub", List.of("type", "id", "topic"),
+    "webhook", List.of("type", "id", "name", "secret"),
+    "opportunistic", List.of("type", "id", "chilldown"),
+    "runonce", List.of("type", "id"));
+  static final Map<String, List<String>> SOURCE_KEYS = orderedMap(
+    "clock", List.of("type"),
+    "http-get", List.of("type", "url", "timeout"),
+    "class", List.of("type", "class", "config"));
+  static final Map<String, List<String>> SINK_KEYS = orderedMap(
+    "log", List.of("type", "name"),
+    "file", List.of("type", "path"),
+    "eventbus", List.of("type", "address"),
+    "http", List.of("type", "url", "maxAttempts", "initialBackoff", "maxBackoff", "timeout"),
+    "class", List.of("type", "class", "config"));
+
+  static final Duration DEFAULT_OPPORTUNISTIC_CHILLDOWN = Duration.ofSeconds(5);
+  private static final Duration ONE_MS = Duration.ofMillis(1);
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final String ID_RULE =
+    "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit";
+  private static final Pattern MEMBER = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\s\\[\\]]+):(\\d{1,5})");
+
+  private final Problems problems;
+
+  // cross-references, checked once every pipeline is read
+  private final Map<String, String> triggerIds = new LinkedHashMap<>();      // id -> path of its entry
+  private final Map<String, String> webhookNames = new LinkedHashMap<>();    // name -> "trigger 'id' (path)"
+  private final Map<String, String> pipelineIds = new LinkedHashMap<>();     // id -> path
+  private final List<String[]> refs = new ArrayList<>();                     // {path of ref, id}
+
+  /** @param origins key path -> the environment variable that set it, for the messages */
+  ConfigBinder(Map<String, String> origins) {
+    this.problems = new Problems(origins);
+  }
+
+  /**
+   * @throws InvalidConfigException listing every problem
+   */
+  PumpConfig bind(JsonObject root) {
+    ConfigNode top = new ConfigNode("", root, problems);
+    top.checkKeys(TOP_KEYS);
+    HttpConfig http = bindHttp(top.object("http", false, null));
+    Path dataDir = bindDataDir(top);
+    Duration shutdownGrace = top.duration("shutdownGrace", PumpConfig.DEFAULT_SHUTDOWN_GRACE, Duration.ZERO);
+    ClusterConfig cluster = bindCluster(top.object("cluster", false, null));
+    List<PipelineConfig> pipelines = bindPipelines(top, dataDir == null ? PumpConfig.DEFAULT_DATA_DIR : dataDir);
+    checkRefs();
+    if (problems.count() > 0) {
+      throw new InvalidConfigException(problems.lines());
+    }
+    return new PumpConfig(http, dataDir, shutdownGrace, cluster, pipelines);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // http, dataDir, cluster
+
+  private HttpConfig bindHttp(ConfigNode node) {
+    if (node == null) {
+      return HttpConfig.defaults();
+    }
+    int before = problems.count();
+    node.checkKeys(HTTP_KEYS);
+    String host = nonBlank(node, "host", HttpConfig.DEFAULT_HOST);
+    Integer port = node.integer("port", HttpConfig.DEFAULT_PORT, 0, 65_535);
+    String apiToken = node.string("apiToken", "");
+    Long maxBodyBytes = node.number("maxBodyBytes", HttpConfig.DEFAULT_MAX_BODY_BYTES, 0, Long.MAX_VALUE);
+    if (problems.count() > before) {
+      return HttpConfig.defaults();
+    }
+    return new HttpConfig(host, port, apiToken, maxBodyBytes);
+  }
+
+  private Path bindDataDir(ConfigNode top) {
+    String text = nonBlank(top, "dataDir", PumpConfig.DEFAULT_DATA_DIR.toString());
+    if (text == null) {
+      return null;
+    }
+    Path dir = path(top, "dataDir", text);
+    if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+      top.problem("dataDir", "\"" + text + "\" exists and is not a directory");
+      return null;
+    }
+    return dir;
+  }
+
+  private ClusterConfig bindCluster(ConfigNode node) {
+    if (node == null) {
+      return ClusterConfig.defaults();
+    }
+    int before = problems.count();
+    node.checkKeys(CLUSTER_KEYS);
+    Boolean enabled = node.bool("enabled", false);
+    String name = nonBlank(node, "name", ClusterConfig.DEFAULT_NAME);
+    String host = nonBlank(node, "host", ClusterConfig.DEFAULT_HOST);
+    Integer port = node.integer("port", ClusterConfig.DEFAULT_PORT, 1, 65_535);
+    List<String> members = new ArrayList<>();
+    JsonArray list = node.list("members", false, null);
+    if (list != null) {
+      for (int i = 0; i < list.size(); i++) {
+        String where = node.pathOf("members") + "[" + i + "]";
+        Object member = list.getValue(i);
+        if (member instanceof String s && isMember(s.trim())) {
+          members.add(s.trim());
+        } else {
+          problems.add(where, "must be host:port with a port from 1 to 65535, e.g. \"10.0.0.1:5701\", got "
+            + ConfigNode.describe(member));
+        }
+      }
+    }
+    if (problems.count() > before) {
+      return ClusterConfig.defaults();
+    }
+    return new ClusterConfig(enabled, name, host, port, members);
+  }
+
+  private static boolean isMember(String text) {
+    var m = MEMBER.matcher(text);
+    if (!m.matches()) {
+      return false;
+    }
+    int port = Integer.parseInt(m.group(2));
+    return port >= 1 && port <= 65_535;
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // pipelines
+
+  private List<PipelineConfig> bindPipelines(ConfigNode top, Path dataDir) {
+    List<PipelineConfig> pipelines = new ArrayList<>();
+    JsonArray list = top.list("pipelines", true, "a list of pipelines, each with id, source, triggers and sink");
+    if (list == null) {
+      return pipelines;
+    }
+    if (list.isEmpty()) {
+      top.problem("pipelines", "must list at least one pipeline");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      ConfigNode node = top.element("pipelines", list, i);
+      if (node != null) {
+        PipelineConfig pipeline = bindPipeline(node, dataDir);
+        if (pipeline != null) {
+          pipelines.add(pipeline);
+        }
+      }
+    }
+    return pipelines;
+  }
+
+  private PipelineConfig bindPipeline(ConfigNode node, Path dataDir) {
+    int before = problems.count();
+    node.checkKeys(PIPELINE_KEYS);
+    String id = id(node, "id");
+    if (id != null) {
+      String first = pipelineIds.putIfAbsent(id, node.path());
+      if (first != null) {
+        node.problem("id", "duplicate pipeline id '" + id + "' (first defined at " + first + ")");
+      }
+    }
+    SourceConfig source = bindSource(node.object("source", true, "one of " + String.join(", ", SOURCE_KEYS.keySet())));
+    List<TriggerConfig> triggers = bindTriggers(node);
+    List<ProcessorConfig> processors = bindProcessors(node);
+    ConfigNode sinkNode = node.object("sink", true, "one of " + String.join(", ", SINK_KEYS.keySet()));
+    SinkConfig sink = sinkNode == null ? null : bindSink(sinkNode, id == null ? "pipeline" : id, dataDir);
+    if (problems.count() > before) {
+      return null;
+    }
+    return new PipelineConfig(id, source, triggers, processors, sink);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // sources
+
+  private SourceConfig bindSource(ConfigNode node) {
+    if (node == null) {
+      return null;
+    }
+    int before = problems.count();
+    String type = type(node, "source", SOURCE_KEYS, true);
+    if (type == null) {
+      return null;
+    }
+    node.checkKeys(SOURCE_KEYS.get(type));
+    SourceConfig source = switch (type) {
+      case "clock" -> new SourceConfig.Clock();
+      case "http-get" -> {
+        String url = url(node, "url");
+        Duration timeout = node.duration("timeout", SourceConfig.HttpGet.DEFAULT_TIMEOUT, ONE_MS);
+        yield url == null || timeout == null ? null : new SourceConfig.HttpGet(url, timeout);
+      }
+      default -> {
+        String className = pluginClass(node, PluginClass.SOURCE);
+        JsonObject config = pluginConfig(node);
+        yield className == null || config == null ? null : new SourceConfig.Custom(className, config);
+      }
+    };
+    return problems.count() > before ? null : source;
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // triggers
+
+  private List<TriggerConfig> bindTriggers(ConfigNode pipeline) {
+    List<TriggerConfig> triggers = new ArrayList<>();
+    JsonArray list = pipeline.list("triggers", true,
+      "a list of triggers, e.g. - { type: cron, id: every-minute, schedule: \"* * * * *\" }");
+    if (list == null) {
+      return triggers;
+    }
+    if (list.isEmpty()) {
+      pipeline.problem("triggers", "must list at least one trigger, or the pipeline never runs");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      ConfigNode node = pipeline.element("triggers", list, i);
+      if (node != null) {
+        TriggerConfig trigger = bindTrigger(node);
+        if (trigger != null) {
+          triggers.add(trigger);
+        }
+      }
+    }
+    return triggers;
+  }
+
+  private TriggerConfig bindTrigger(ConfigNode node) {
+    if (node.has("ref")) {
+      node.checkKeys(List.of("ref"));
+      String ref = node.requiredString("ref", "the id of a trigger defined in any pipeline");
+      if (ref != null) {
+        refs.add(new String[] {node.pathOf("ref"), ref});
+        return new TriggerConfig.Ref(ref);
+      }
+      return null;
+    }
+    int before = problems.count();
+    String type = type(node, "trigger", TRIGGER_KEYS, false);
+    if (type == null) {
+      return null;
+    }
+    node.checkKeys(TRIGGER_KEYS.get(type));
+    String id = id(node, "id");
+    if (id != null) {
+      String first = triggerIds.putIfAbsent(id, node.path());
+      if (first != null) {
+        node.problem("id", "duplicate trigger id '" + id + "' (first defined at " + first + ")");
+      }
+    }
+    TriggerConfig trigger = switch (type) {
+      case "cron" -> cron(node, id);
+      case "periodic" -> {
+        Duration interval = node.duration("interval", null, ONE_MS);
+        Boolean fireAtStart = node.bool("fireAtStart", false);
+        TriggerMode mode = mode(node);
+        yield id == null || interval == null || fireAtStart == null || mode == null
+          ? null : new TriggerConfig.Periodic(id, interval, fireAtStart, mode);
+      }
+      case "pubsub" -> {
+        List<String> topics = topics(node);
+        yield id == null || topics == null ? null : new TriggerConfig.PubSub(id, topics);
+      }
+      case "webhook" -> webhook(node, id);
+      case "opportunistic" -> {
+        Duration chilldown = node.duration("chilldown", DEFAULT_OPPORTUNISTIC_CHILLDOWN, ONE_MS);
+        yield id == null || chilldown == null ? null : new TriggerConfig.Opportunistic(id, chilldown);
+      }
+      default -> id == null ? null : new TriggerConfig.RunOnce(id);
+    };
+    return problems.count() > before ? null : trigger;
+  }
+
+  private TriggerConfig cron(ConfigNode node, String id) {
+    String expression = node.requiredString("schedule", "a cron expression, e.g. \"*/5 * * * *\"");
+    ZoneId zone = zone(node, "zone");
+    TriggerMode mode = mode(node);
+    if (expression == null) {
+      return null;
+    }
+    CronSchedule schedule;
+    try {
+      schedule = CronSchedule.parse(expression, zone == null ? ZoneOffset.UTC : zone);
+    } catch (IllegalArgumentException e) {
+      node.problem("schedule", e.getMessage());
+      return null;
+    }
+    return id == null || zone == null || mode == null ? null : new TriggerConfig.Cron(id, schedule, mode);
+  }
+
+  private TriggerConfig webhook(ConfigNode node, String id) {
+    String name = node.has("name") ? id(node, "name") : id;
+    String secret = node.string("secret", "");
+    if (secret != null && !secret.isEmpty()) {
+      // accepting it unverified would let an operator believe the webhook is protected
+      node.problem("secret", "webhook signatures are not verified by this version yet: leave secret empty "
+        + "and protect the webhook by other means (http.host on a private network, a reverse proxy)");
+      secret = null;
+    }
+    if (name != null && id != null) {
+      String where = node.has("name") ? node.pathOf("name") : node.pathOf("id");
+      String first = webhookNames.putIfAbsent(name, "trigger '" + id + "' (" + node.path() + ")");
+      if (first != null) {
+        problems.add(where, "webhook name '" + name + "' is already used by " + first
+          + (node.has("name") ? "" : "; a webhook without a name is named after its id"));
+      }
+    }
+    return id == null || name == null || secret == null ? null : new TriggerConfig.Webhook(id, name, secret);
+  }
+
+  private List<String> topics(ConfigNode node) {
+    Object value = node.json().getValue("topic");
+    if (value == null) {
+      node.required("topic", "an event-bus address, e.g. force.run");
+      return null;
+    }
+    List<String> topics = new ArrayList<>();
+    if (value instanceof JsonArray list && !list.isEmpty()) {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.getValue(i) instanceof String s && !s.isBlank()) {
+          topics.add(s);
+        } else {
+          problems.add(node.pathOf("topic") + "[" + i + "]",
+            "must be a non-empty string, got " + ConfigNode.describe(list.getValue(i)));
+        }
+      }
+      return topics.size() == list.size() ? topics : null;
+    }
+    String topic = node.requiredString("topic", "an event-bus address, e.g. force.run");
+    return topic == null ? null : List.of(topic);
+  }
+
+  private TriggerMode mode(ConfigNode node) {
+    String text = node.string("mode", TriggerMode.CLUSTER_ONCE.configName());
+    if (text == null) {
+      return null;
+    }
+    Optional<TriggerMode> mode = TriggerMode.fromConfigName(text);
+    if (mode.isEmpty()) {
+      node.problem("mode", "must be " + String.join(" or ", TriggerMode.configNames()) + ", got \"" + text + "\""
+        + Suggestions.closest(text, TriggerMode.configNames()).map(s -> " (did you mean '" + s + "'?)").orElse(""));
+      return null;
+    }
+    return mode.get();
+  }
+
+  private ZoneId zone(ConfigNode node, String key) {
+    String text = node.string(key, null);
+    if (text == null) {
+      return node.has(key) ? null : ZoneId.systemDefault();
+    }
+    try {
+      return ZoneId.of(text.trim());
+    } catch (DateTimeException e) {
+      node.problem(key, "unknown time zone \"" + text + "\""
+        + Suggestions.closest(text.trim(), ZoneId.getAvailableZoneIds()).map(s -> " (did you mean '" + s + "'?)")
+          .orElse(" (use a region such as Europe/Prague, UTC, or an offset such as +02:00)"));
+      return null;
+    }
+  }
+
+  private void checkRefs() {
+    for (String[] ref : refs) {
+      String id = ref[1];
+      if (!triggerIds.containsKey(id)) {
+        problems.add(ref[0], "no trigger has id '" + id + "'"
+          + Suggestions.closest(id, triggerIds.keySet()).map(s -> " (did you mean '" + s + "'?)").orElse(""));
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // processors and sinks
+
+  private List<ProcessorConfig> bindProcessors(ConfigNode pipeline) {
+    List<ProcessorConfig> processors = new ArrayList<>();
+    JsonArray list = pipeline.list("processors", false, null);
+    if (list == null) {
+      return processors;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      ConfigNode node = pipeline.element("processors", list, i);
+      if (node == null) {
+        continue;
+      }
+      node.checkKeys(PROCESSOR_KEYS);
+      String className = pluginClass(node, PluginClass.PROCESSOR);
+      JsonObject config = pluginConfig(node);
+      if (className != null && config != null) {
+        processors.add(new ProcessorConfig(className, config));
+      }
+    }
+    return processors;
+  }
+
+  private SinkConfig bindSink(ConfigNode node, String pipelineId, Path dataDir) {
+    int before = problems.count();
+    String type = type(node, "sink", SINK_KEYS, true);
+    if (type == null) {
+      return null;
+    }
+    node.checkKeys(SINK_KEYS.get(type));
+    SinkConfig sink = switch (type) {
+      case "log" -> {
+        String name = nonBlank(node, "name", pipelineId);
+        yield name == null ? null : new SinkConfig.Log(name);
+      }
+      case "file" -> fileSink(node, pipelineId, dataDir);
+      case "eventbus" -> {
+        String address = node.requiredString("address", "an event-bus address, e.g. pump.events");
+        yield address == null ? null : new SinkConfig.EventBus(address);
+      }
+      case "http" -> httpSink(node);
+      default -> {
+        String className = pluginClass(node, PluginClass.SINK);
+        JsonObject config = pluginConfig(node);
+        yield className == null || config == null ? null : new SinkConfig.Custom(className, config);
+      }
+    };
+    return problems.count() > before ? null : sink;
+  }
+
+  private SinkConfig fileSink(ConfigNode node, String pipelineId, Path dataDir) {
+    Path file;
+    String where;
+    if (node.has("path")) {
+      String text = node.requiredString("path", "a file, e.g. data/events.jsonl");
+      file = text == null ? null : path(node, "path", text);
+      where = "path";
+    } else {
+      file = dataDir.resolve(pipelineId + ".jsonl");
+      where = null;
+    }
+    if (file == null) {
+      return null;
+    }
+    Optional<String> unwritable = FileSink.checkWritable(file);
+    if (unwritable.isPresent()) {
+      if (where == null) {
+        problems.add(node.path(), "cannot write to " + file + " (no path given: <dataDir>/<pipeline id>.jsonl): "
+          + unwritable.get());
+      } else {
+        node.problem(where, "cannot write to " + file + ": " + unwritable.get());
+      }
+      return null;
+    }
+    return new SinkConfig.File(file);
+  }
+
+  private SinkConfig httpSink(ConfigNode node) {
+    HttpSink.Options defaults = HttpSink.Options.defaults();
+    String url = url(node, "url");
+    Integer maxAttempts = node.integer("maxAttempts", defaults.maxAttempts(), 1, 1_000);
+    Duration initialBackoff = node.duration("initialBackoff", defaults.initialBackoff(), ONE_MS);
+    Duration maxBackoff = node.duration("maxBackoff", defaults.maxBackoff(), ONE_MS);
+    Duration timeout = node.duration("timeout", defaults.timeout(), ONE_MS);
+    if (url == null || maxAttempts == null || initialBackoff == null || maxBackoff == null || timeout == null) {
+      return null;
+    }
+    if (maxBackoff.compareTo(initialBackoff) < 0) {
+      node.problem("maxBackoff", "must be at least initialBackoff (" + Durations.format(initialBackoff)
+        + "), got \"" + Durations.format(maxBackoff) + "\"");
+      return null;
+    }
+    return new SinkConfig.Http(url, maxAttempts, initialBackoff, maxBackoff, timeout);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // shared value rules
+
+  /**
+   * Reads {@code type}, reporting a missing or unknown one. A source or sink with a {@code class} and
+   * no {@code type} is of type {@code class}.
+   */
+  private static String type(ConfigNode node, String what, Map<String, List<String>> known, boolean classImpliesType) {
+    String names = String.join(", ", known.keySet());
+    if (!node.has("type")) {
+      if (classImpliesType && node.has("class")) {
+        return "class";
+      }
+      node.required("type", "one of " + names
+        + ("trigger".equals(what) ? "; or ref: <id> to share a trigger defined elsewhere" : ""));
+      return null;
+    }
+    String type = node.string("type", null);
+    if (type == null) {
+      return null;
+    }
+    if (!known.containsKey(type)) {
+      node.problem("type", "unknown " + what + " type '" + type + "' ("
+        + Suggestions.closest(type, known.keySet()).map(s -> "did you mean '" + s + "'? ").orElse("")
+        + "known types are: " + names + ")");
+      return null;
+    }
+    return type;
+  }
+
+  private static String id(ConfigNode node, String key) {
+    String id = node.requiredString(key, null);
+    if (id != null && !ID.matcher(id).matches()) {
+      node.problem(key, ID_RULE + ", got \"" + id + "\"");
+      return null;
+    }
+    return id;
+  }
+
+  /** An optional string that must not be blank when given. */
+  private static String nonBlank(ConfigNode node, String key, String fallback) {
+    String value = node.string(key, fallback);
+    if (value != null && value.isBlank()) {
+      node.problem(key, "must not be empty");
+      return null;
+    }
+    return value;
+  }
+
+  private static String url(ConfigNode node, String key) {
+    String text = node.requiredString(key, "an http:// or https:// URL");
+    if (text == null) {
+      return null;
+    }
+    try {
+      URI uri = new URI(text.trim());
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+        return text.trim();
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    node.problem(key, "must be an http:// or https:// URL with a host, got \"" + text + "\"");
+    return null;
+  }
+
+  private static Path path(ConfigNode node, String key, String text) {
+    try {
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      node.problem(key, "not a valid path: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static String pluginClass(ConfigNode node, PluginClass kind) {
+    String className = node.requiredString("class", "a fully qualified class name, e.g. com.example.My"
+      + (kind == PluginClass.SOURCE ? "Source" : kind == PluginClass.SINK ? "Sink" : "Processor"));
+    if (className == null) {
+      return null;
+    }
+    Optional<String> problem = kind.check(className.trim());
+    if (problem.isPresent()) {
+      node.problem("class", problem.get());
+      return null;
+    }
+    return className.trim();
+  }
+
+  private static JsonObject pluginConfig(ConfigNode node) {
+    if (!node.has("config")) {
+      return new JsonObject();
+    }
+    ConfigNode config = node.object("config", false, null);
+    return config == null ? null : config.json();
+  }
+
+  private static <V> Map<String, V> orderedMap(Object... keysAndValues) {
+    Map<String, V> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      @SuppressWarnings("unchecked")
+      V value = (V) keysAndValues[i + 1];
+      map.put((String) keysAndValues[i], value);
+    }
+    return java.util.Collections.unmodifiableMap(map);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.pump.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One entry of {@code pipelines}: a source run by triggers, feeding processors and a sink.
+ *
+ * @param id unique among pipelines; also the id of the pipeline's source
+ * @param triggers what runs the source: definitions and {@link TriggerConfig.Ref}s; at least one
+ */
+public record PipelineConfig(String id, SourceConfig source, List<TriggerConfig> triggers,
+                             List<ProcessorConfig> processors, SinkConfig sink) {
+
+  public PipelineConfig {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(sink, "sink");
+    triggers = List.copyOf(triggers);
+    processors = List.copyOf(processors);
+  }
+
+  JsonObject toRedactedJson() {
+    return new JsonObject()
+      .put("id", id)
+      .put("source", source.toJson())
+      .put("triggers", new JsonArray(triggers.stream().map(TriggerConfig::toRedactedJson).toList()))
+      .put("processors", new JsonArray(processors.stream().map(ProcessorConfig::toJson).toList()))
+      .put("sink", sink.toJson());
+  }
+}

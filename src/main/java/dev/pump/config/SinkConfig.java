@@ -1,0 +1,90 @@
+package dev.pump.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/** A pipeline's {@code sink}: where its events leave it. */
+public sealed interface SinkConfig {
+
+  /** @return the YAML form */
+  JsonObject toJson();
+
+  /** {@code { type: log, name }}: one INFO line per event on logger {@code dev.pump.sink.<name>}. */
+  record Log(String name) implements SinkConfig {
+    public Log {
+      Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("type", "log").put("name", name);
+    }
+  }
+
+  /**
+   * {@code { type: file, path }}: appends JSON lines; {@code path} defaults to
+   * {@code <dataDir>/<pipeline id>.jsonl}.
+   */
+  record File(Path path) implements SinkConfig {
+    public File {
+      Objects.requireNonNull(path, "path");
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("type", "file").put("path", path.toString());
+    }
+  }
+
+  /** {@code { type: eventbus, address }}: publishes each event on the event bus. */
+  record EventBus(String address) implements SinkConfig {
+    public EventBus {
+      Objects.requireNonNull(address, "address");
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("type", "eventbus").put("address", address);
+    }
+  }
+
+  /**
+   * {@code { type: http, url, maxAttempts, initialBackoff, maxBackoff, timeout }}: POSTs each event
+   * as JSON, retrying with exponential backoff.
+   */
+  record Http(String url, int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration timeout)
+    implements SinkConfig {
+    public Http {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(initialBackoff, "initialBackoff");
+      Objects.requireNonNull(maxBackoff, "maxBackoff");
+      Objects.requireNonNull(timeout, "timeout");
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("type", "http").put("url", url).put("maxAttempts", maxAttempts)
+        .put("initialBackoff", Durations.format(initialBackoff)).put("maxBackoff", Durations.format(maxBackoff))
+        .put("timeout", Durations.format(timeout));
+    }
+  }
+
+  /**
+   * {@code { type: class, class, config }}: a {@code Sink} with a constructor {@code ()} or
+   * {@code (JsonObject config)}.
+   */
+  record Custom(String className, JsonObject config) implements SinkConfig {
+    public Custom {
+      Objects.requireNonNull(className, "className");
+      config = config == null ? new JsonObject() : config.copy();
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("type", "class").put("class", className).put("config", config.copy());
+    }
+  }
+}

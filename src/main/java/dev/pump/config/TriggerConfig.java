@@ -1,0 +1,132 @@
+package dev.pump.config;
+
+import dev.pump.trigger.CronSchedule;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One entry of a pipeline's {@code triggers} list: a trigger definition (each with an {@code id}
+ * unique across the whole configuration), or a {@link Ref} to a trigger defined elsewhere.
+ */
+public sealed interface TriggerConfig {
+
+  /** @return the id of the trigger this entry defines, or, for a {@link Ref}, refers to */
+  String id();
+
+  /** @return the YAML form, secrets redacted */
+  JsonObject toRedactedJson();
+
+  /** {@code { type: cron, id, schedule, zone, mode }}: fires at the slots of a cron schedule. */
+  record Cron(String id, CronSchedule schedule, TriggerMode mode) implements TriggerConfig {
+    public Cron {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(schedule, "schedule");
+      Objects.requireNonNull(mode, "mode");
+    }
+
+    @Override
+    public JsonObject toRedactedJson() {
+      return new JsonObject().put("type", "cron").put("id", id).put("schedule", schedule.expression())
+        .put("zone", schedule.zone().getId()).put("mode", mode.configName());
+    }
+  }
+
+  /** {@code { type: periodic, id, interval, fireAtStart, mode }}: fires every interval. */
+  record Periodic(String id, Duration interval, boolean fireAtStart, TriggerMode mode) implements TriggerConfig {
+    public Periodic {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(interval, "interval");
+      Objects.requireNonNull(mode, "mode");
+    }
+
+    @Override
+    public JsonObject toRedactedJson() {
+      return new JsonObject().put("type", "periodic").put("id", id).put("interval", Durations.format(interval))
+        .put("fireAtStart", fireAtStart).put("mode", mode.configName());
+    }
+  }
+
+  /** {@code { type: pubsub, id, topic }}: fires on each message on its topic(s). */
+  record PubSub(String id, List<String> topics) implements TriggerConfig {
+    public PubSub {
+      Objects.requireNonNull(id, "id");
+      topics = List.copyOf(topics);
+      if (topics.isEmpty()) {
+        throw new IllegalArgumentException("a pubsub trigger needs at least one topic");
+      }
+    }
+
+    @Override
+    public JsonObject toRedactedJson() {
+      return new JsonObject().put("type", "pubsub").put("id", id)
+        .put("topic", topics.size() == 1 ? topics.get(0) : new JsonArray(topics));
+    }
+  }
+
+  /**
+   * {@code { type: webhook, id, name, secret }}: fires on {@code POST /webhooks/{name}}.
+   *
+   * @param name the last path segment of the webhook URL; defaults to the id
+   * @param secret empty for none; never shown by {@code toString()}
+   */
+  record Webhook(String id, String name, String secret) implements TriggerConfig {
+    public Webhook {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(secret, "secret");
+    }
+
+    @Override
+    public JsonObject toRedactedJson() {
+      return new JsonObject().put("type", "webhook").put("id", id).put("name", name)
+        .put("secret", Redaction.redact(secret));
+    }
+
+    @Override
+    public String toString() {
+      return "Webhook[id=" + id + ", name=" + name + ", secret=" + Redaction.redact(secret) + "]";
+    }
+  }
+
+  /** {@code { type: opportunistic, id, chilldown }}: fires when the application is idle. */
+  record Opportunistic(String id, Duration chilldown) implements TriggerConfig {
+    public Opportunistic {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(chilldown, "chilldown");
+    }
+
+    @Override
+    public JsonObject toRedactedJson() {
+      return new JsonObject().put("type", "opportunistic").put("id", id)
+        .put("chilldown", Durations.format(chilldown));
+    }
+  }
+
+  /** {@code { type: runonce, id }}: fires once when the application starts. */
+  record RunOnce(String id) implements TriggerConfig {
+    public RunOnce {
+      Objects.requireNonNull(id, "id");
+    }
+
+    @Override
+    public JsonObject toRedactedJson() {
+      return new JsonObject().put("type", "runonce").put("id", id);
+    }
+  }
+
+  /** {@code { ref: id }}: the trigger of that id, defined by another entry, shared. */
+  record Ref(String id) implements TriggerConfig {
+    public Ref {
+      Objects.requireNonNull(id, "id");
+    }
+
+    @Override
+    public JsonObject toRedactedJson() {
+      return new JsonObject().put("ref", id);
+    }
+  }
+}
