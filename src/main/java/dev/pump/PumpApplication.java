@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * Owns the {@link Vertx} instance and deploys pipelines' sources and triggers, the Java face of
@@ -288,6 +289,15 @@ public final class PumpApplication implements SourceRuntime, PumpView {
    * triggers. If anything fails, what this call deployed is undeployed again and the future fails.
    */
   public Future<Void> start() {
+    return start(Future::succeededFuture);
+  }
+
+  /**
+   * Like {@link #start()}, running {@code beforeTriggers} once the sources are deployed and before
+   * any trigger is: the service binds its HTTP port there, so a port in use fails the start before
+   * anything has fired.
+   */
+  public Future<Void> start(Supplier<Future<?>> beforeTriggers) {
     List<TriggerSource> newSources;
     List<Trigger> newTriggers;
     synchronized (this) {
@@ -304,6 +314,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     }
     List<VerticleBase> deployed = new CopyOnWriteArrayList<>();
     return deployAll(newSources, deployed)
+      .compose(v -> beforeTriggers.get())
       .compose(v -> deployAll(newTriggers, deployed))
       .onSuccess(v -> LOG.info("Started {} source(s) and {} trigger(s) on node '{}'",
         newSources.size(), newTriggers.size(), nodeId))

@@ -68,7 +68,8 @@ public final class PumpService {
     Vertx vertx = Vertx.vertx(PumpMetrics.withPrometheus(new VertxOptions(), registryName));
     PumpApplication app;
     try {
-      app = PumpAssembler.assemble(config, PumpApplication.builder().vertx(vertx, true));
+      app = PumpAssembler.assemble(config, PumpApplication.builder().vertx(vertx, true)
+        .slotLedger(new FileSlotLedger(vertx, config.dataDir().resolve("slots"))));
     } catch (RuntimeException e) {
       // assemble closed what it built; this waits until Vert.x is gone too
       return vertx.close().transform(ar -> Future.failedFuture(e));
@@ -79,12 +80,14 @@ public final class PumpService {
       return app.close().transform(ar -> Future.failedFuture(e));
     }
     String host = config.http().host();
-    return app.start()
-      .compose(v -> app.listen(config.http().port(), host).recover(failure -> Future.failedFuture(
-        new IllegalStateException("cannot listen on " + host + ":" + config.http().port() + ": "
-          + failure.getMessage(), failure))))
-      .map(server -> {
-        PumpService service = new PumpService(config, app, server.actualPort());
+    AtomicInteger boundPort = new AtomicInteger();
+    // listen once the sources consume and before triggers fire: a busy port fails the start early
+    return app.start(() -> app.listen(config.http().port(), host)
+        .onSuccess(server -> boundPort.set(server.actualPort()))
+        .recover(failure -> Future.failedFuture(new IllegalStateException("cannot listen on " + host
+          + ":" + config.http().port() + ": " + failure.getMessage(), failure))))
+      .map(v -> {
+        PumpService service = new PumpService(config, app, boundPort.get());
         LOG.info("vertx-pump listening on http://{}:{}", host, service.port);
         return service;
       })
