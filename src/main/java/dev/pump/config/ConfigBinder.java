@@ -2,7 +2,10 @@ package dev.pump.config;
 
 import dev.pump.pipeline.FileSink;
 import dev.pump.pipeline.HttpSink;
+import dev.pump.source.Overlap;
+import dev.pump.trigger.CatchUp;
 import dev.pump.trigger.CronSchedule;
+import dev.pump.trigger.FiringMode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,16 +42,16 @@ final class ConfigBinder {
 
   /** Trigger types and the keys each accepts, in the order the messages list them. */
   static final Map<String, List<String>> TRIGGER_KEYS = orderedMap(
-    "cron", List.of("type", "id", "schedule", "zone", "mode"),
-    "periodic", List.of("type", "id", "interval", "fireAtStart", "mode"),
+    "cron", withTimePolicyKeys("type", "id", "schedule", "zone"),
+    "periodic", withTimePolicyKeys("type", "id", "interval", "fireAtStart"),
     "pubsub", List.of("type", "id", "topic"),
     "webhook", List.of("type", "id", "name", "secret"),
     "opportunistic", List.of("type", "id", "chilldown"),
     "runonce", List.of("type", "id"));
   static final Map<String, List<String>> SOURCE_KEYS = orderedMap(
-    "clock", List.of("type"),
-    "http-get", List.of("type", "url", "timeout"),
-    "class", List.of("type", "class", "config"));
+    "clock", List.of("type", "overlap", "queueLimit", "maxConcurrent"),
+    "http-get", List.of("type", "url", "timeout", "overlap", "queueLimit", "maxConcurrent"),
+    "class", List.of("type", "class", "config", "overlap", "queueLimit", "maxConcurrent"));
   static final Map<String, List<String>> SINK_KEYS = orderedMap(
     "log", List.of("type", "name"),
     "file", List.of("type", "path"),
@@ -198,7 +202,9 @@ final class ConfigBinder {
         node.problem("id", "duplicate pipeline id '" + id + "' (first defined at " + first + ")");
       }
     }
-    SourceConfig source = bindSource(node.object("source", true, "one of " + String.join(", ", SOURCE_KEYS.keySet())));
+    ConfigNode sourceNode = node.object("source", true, "one of " + String.join(", ", SOURCE_KEYS.keySet()));
+    SourceConfig source = bindSource(sourceNode);
+    Overlap overlap = sourceNode == null ? null : overlap(sourceNode);
     List<TriggerConfig> triggers = bindTriggers(node);
     List<ProcessorConfig> processors = bindProcessors(node);
     ConfigNode sinkNode = node.object("sink", true, "one of " + String.join(", ", SINK_KEYS.keySet()));
@@ -206,7 +212,7 @@ final class ConfigBinder {
     if (problems.count() > before) {
       return null;
     }
-    return new PipelineConfig(id, source, triggers, processors, sink);
+    return new PipelineConfig(id, source, overlap, triggers, processors, sink);
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -291,9 +297,9 @@ final class ConfigBinder {
       case "periodic" -> {
         Duration interval = node.duration("interval", null, ONE_MS);
         Boolean fireAtStart = node.bool("fireAtStart", false);
-        TriggerMode mode = mode(node);
-        yield id == null || interval == null || fireAtStart == null || mode == null
-          ? null : new TriggerConfig.Periodic(id, interval, fireAtStart, mode);
+        TimePolicy policy = timePolicy(node);
+        yield id == null || interval == null || fireAtStart == null || policy == null
+          ? null : new TriggerConfig.Periodic(id, interval, fireAtStart, policy);
       }
       case "pubsub" -> {
         List<String> topics = topics(node);
@@ -312,7 +318,7 @@ final class ConfigBinder {
   private TriggerConfig cron(ConfigNode node, String id) {
     String expression = node.requiredString("schedule", "a cron expression, e.g. \"*/5 * * * *\"");
     ZoneId zone = zone(node, "zone");
-    TriggerMode mode = mode(node);
+    TimePolicy policy = timePolicy(node);
     if (expression == null) {
       return null;
     }
@@ -323,7 +329,7 @@ final class ConfigBinder {
       node.problem("schedule", e.getMessage());
       return null;
     }
-    return id == null || zone == null || mode == null ? null : new TriggerConfig.Cron(id, schedule, mode);
+    return id == null || zone == null || policy == null ? null : new TriggerConfig.Cron(id, schedule, policy);
   }
 
   private TriggerConfig webhook(ConfigNode node, String id) {
@@ -368,18 +374,69 @@ final class ConfigBinder {
     return topic == null ? null : List.of(topic);
   }
 
-  private TriggerMode mode(ConfigNode node) {
-    String text = node.string("mode", TriggerMode.CLUSTER_ONCE.configName());
+  private static List<String> withTimePolicyKeys(String... keys) {
+    List<String> all = new ArrayList<>(List.of(keys));
+    all.addAll(List.of("mode", "catchUp", "catchUpLimit", "startingDeadline", "jitter", "spread"));
+    return List.copyOf(all);
+  }
+
+  /** The policy keys of a time trigger; {@code null} when any is invalid (reported). */
+  private TimePolicy timePolicy(ConfigNode node) {
+    TimePolicy defaults = TimePolicy.DEFAULT;
+    FiringMode mode = choice(node, "mode", FiringMode.class, defaults.mode());
+    CatchUp catchUp = choice(node, "catchUp", CatchUp.class, defaults.catchUp());
+    Integer limit = node.integer("catchUpLimit", defaults.catchUpLimit(), 1, 100_000);
+    Duration deadline = node.has("startingDeadline") ? node.duration("startingDeadline", null, ONE_MS) : null;
+    Duration jitter = node.duration("jitter", Duration.ZERO, Duration.ZERO);
+    Duration spread = node.duration("spread", Duration.ZERO, Duration.ZERO);
+    boolean invalid = mode == null || catchUp == null || limit == null || jitter == null || spread == null
+      || (node.has("startingDeadline") && deadline == null);
+    return invalid ? null : new TimePolicy(mode, catchUp, limit, deadline, jitter, spread);
+  }
+
+  /** One of an enum's constants, spelled as in YAML ({@code cluster-once}); {@code null} when invalid. */
+  private static <E extends Enum<E>> E choice(ConfigNode node, String key, Class<E> type, E fallback) {
+    String text = node.string(key, TimePolicy.configName(fallback));
     if (text == null) {
       return null;
     }
-    Optional<TriggerMode> mode = TriggerMode.fromConfigName(text);
-    if (mode.isEmpty()) {
-      node.problem("mode", "must be " + String.join(" or ", TriggerMode.configNames()) + ", got \"" + text + "\""
-        + Suggestions.closest(text, TriggerMode.configNames()).map(s -> " (did you mean '" + s + "'?)").orElse(""));
+    List<String> names = Arrays.stream(type.getEnumConstants()).map(TimePolicy::configName).toList();
+    int index = names.indexOf(text);
+    if (index < 0) {
+      node.problem(key, "must be " + String.join(" or ", names) + ", got \"" + text + "\""
+        + Suggestions.closest(text, names).map(s -> " (did you mean '" + s + "'?)").orElse(""));
       return null;
     }
-    return mode.get();
+    return type.getEnumConstants()[index];
+  }
+
+  /** The overlap policy keys of a source: {@code overlap, queueLimit, maxConcurrent}. */
+  private Overlap overlap(ConfigNode node) {
+    if (node == null) {
+      return Overlap.MERGE;
+    }
+    Overlap.Policy policy = choice(node, "overlap", Overlap.Policy.class, Overlap.Policy.MERGE);
+    if (policy == null) {
+      return null;
+    }
+    if (node.has("queueLimit") && policy != Overlap.Policy.QUEUE) {
+      node.problem("queueLimit", "applies only to overlap: queue, not " + TimePolicy.configName(policy));
+    }
+    if (node.has("maxConcurrent") && policy != Overlap.Policy.CONCURRENT) {
+      node.problem("maxConcurrent", "applies only to overlap: concurrent, not " + TimePolicy.configName(policy));
+    }
+    return switch (policy) {
+      case MERGE -> Overlap.MERGE;
+      case SKIP -> Overlap.SKIP;
+      case QUEUE -> {
+        Integer limit = node.integer("queueLimit", 100, 1, 1_000_000);
+        yield limit == null ? null : Overlap.queue(limit);
+      }
+      case CONCURRENT -> {
+        Integer limit = node.integer("maxConcurrent", 2, 1, 256);
+        yield limit == null ? null : Overlap.concurrent(limit);
+      }
+    };
   }
 
   private ZoneId zone(ConfigNode node, String key) {

@@ -43,8 +43,8 @@ import java.util.Objects;
  * }</pre>
  * Triggers are created first, each once, so that {@code ref} entries share them across pipelines.
  * A pipeline's source takes the pipeline's id. File sinks writing the same file share one
- * {@link FileSink}, so their lines never interleave. Trigger {@code mode} and {@code cluster} stay
- * on the configuration until clustering is wired.
+ * {@link FileSink}, so their lines never interleave. Time triggers get their policy keys
+ * ({@code mode, catchUp, jitter ...}) and sources their {@code overlap} policy.
  */
 public final class PumpAssembler {
 
@@ -105,11 +105,15 @@ public final class PumpAssembler {
 
   private Trigger trigger(TriggerConfig config) {
     if (config instanceof TriggerConfig.Cron cron) {
-      return new CronTrigger(app, cron.schedule()).withId(cron.id());
+      CronTrigger trigger = new CronTrigger(app, cron.schedule()).withId(cron.id());
+      cron.policy().applyTo(trigger);
+      return trigger;
     }
     if (config instanceof TriggerConfig.Periodic periodic) {
-      return new PeriodicTrigger(app, periodic.interval()).withFireAtStart(periodic.fireAtStart())
-        .withId(periodic.id());
+      PeriodicTrigger trigger = new PeriodicTrigger(app, periodic.interval())
+        .withFireAtStart(periodic.fireAtStart()).withId(periodic.id());
+      periodic.policy().applyTo(trigger);
+      return trigger;
     }
     if (config instanceof TriggerConfig.PubSub pubsub) {
       List<String> topics = pubsub.topics();
@@ -136,7 +140,8 @@ public final class PumpAssembler {
         path + ".processors[" + i + "].class"));
     }
     Pipeline pipeline = new Pipeline(config.id(), processors, sink(config.sink(), path + ".sink.class"));
-    TriggerSource source = source(config.source(), pipeline, path + ".source.class").withId(config.id());
+    TriggerSource source = source(config.source(), pipeline, path + ".source.class").withId(config.id())
+      .withOverlap(config.overlap());
     source.on(config.triggers().stream().map(t -> triggers.get(t.id())).distinct().toArray(Trigger[]::new));
   }
 

@@ -20,33 +20,33 @@ public sealed interface TriggerConfig {
   /** @return the YAML form, secrets redacted */
   JsonObject toRedactedJson();
 
-  /** {@code { type: cron, id, schedule, zone, mode }}: fires at the slots of a cron schedule. */
-  record Cron(String id, CronSchedule schedule, TriggerMode mode) implements TriggerConfig {
+  /** {@code { type: cron, id, schedule, zone, ...policy }}: fires at the slots of a cron schedule. */
+  record Cron(String id, CronSchedule schedule, TimePolicy policy) implements TriggerConfig {
     public Cron {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(schedule, "schedule");
-      Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(policy, "policy");
     }
 
     @Override
     public JsonObject toRedactedJson() {
-      return new JsonObject().put("type", "cron").put("id", id).put("schedule", schedule.expression())
-        .put("zone", schedule.zone().getId()).put("mode", mode.configName());
+      return policy.putInto(new JsonObject().put("type", "cron").put("id", id)
+        .put("schedule", schedule.expression()).put("zone", schedule.zone().getId()));
     }
   }
 
-  /** {@code { type: periodic, id, interval, fireAtStart, mode }}: fires every interval. */
-  record Periodic(String id, Duration interval, boolean fireAtStart, TriggerMode mode) implements TriggerConfig {
+  /** {@code { type: periodic, id, interval, fireAtStart, ...policy }}: fires every interval. */
+  record Periodic(String id, Duration interval, boolean fireAtStart, TimePolicy policy) implements TriggerConfig {
     public Periodic {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(interval, "interval");
-      Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(policy, "policy");
     }
 
     @Override
     public JsonObject toRedactedJson() {
-      return new JsonObject().put("type", "periodic").put("id", id).put("interval", Durations.format(interval))
-        .put("fireAtStart", fireAtStart).put("mode", mode.configName());
+      return policy.putInto(new JsonObject().put("type", "periodic").put("id", id)
+        .put("interval", Durations.format(interval)).put("fireAtStart", fireAtStart));
     }
   }
 

@@ -483,8 +483,8 @@ class ConfigValidationTest {
 
     assertThat(loaded.pipelines().get(0).triggers()).containsExactly(
       new TriggerConfig.Cron("every-5-min",
-        dev.pump.trigger.CronSchedule.parse("*/5 * * * *", ZoneId.of("Europe/Prague")), TriggerMode.CLUSTER_ONCE),
-      new TriggerConfig.Periodic("ten-seconds", Duration.ofSeconds(10), false, TriggerMode.CLUSTER_ONCE),
+        dev.pump.trigger.CronSchedule.parse("*/5 * * * *", ZoneId.of("Europe/Prague")), TimePolicy.DEFAULT),
+      new TriggerConfig.Periodic("ten-seconds", Duration.ofSeconds(10), false, TimePolicy.DEFAULT),
       new TriggerConfig.PubSub("forced", List.of("force.run")),
       new TriggerConfig.Webhook("hook", "heartbeat", ""),
       new TriggerConfig.Opportunistic("idle", Duration.ofSeconds(5)),
@@ -526,7 +526,7 @@ class ConfigValidationTest {
       .isEqualTo(new SourceConfig.HttpGet("http://127.0.0.1:9/status", Duration.ofSeconds(10)));
     assertThat(pipeline.triggers()).containsExactly(
       new TriggerConfig.Cron("c", dev.pump.trigger.CronSchedule.parse("@hourly", ZoneId.of("UTC")),
-        TriggerMode.CLUSTER_ONCE),
+        TimePolicy.DEFAULT),
       new TriggerConfig.Opportunistic("idle", Duration.ofSeconds(5)),
       new TriggerConfig.PubSub("bus", List.of("a.b", "c.d")));
     assertThat(pipeline.sink()).isEqualTo(new SinkConfig.File(dir.resolve("state").resolve("p.jsonl")));
