@@ -209,13 +209,15 @@ public abstract class TriggerSource extends VerticleBase {
     return Future.all(registered);
   }
 
-  /** Stops taking fires; completes when the running cycle, if any, has finished. */
+  /**
+   * Stops taking fires; completes when the running cycles and the fires already accepted (pending)
+   * have run. The application bounds the wait with its shutdown grace.
+   */
   @Override
   public Future<?> stop() {
     stopping = true;
-    pending.clear();
     Future<?> unregistered = Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
-    if (running == 0) {
+    if (running == 0 && pending.isEmpty()) {
       return unregistered;
     }
     allCyclesDone = Promise.promise();
@@ -294,7 +296,7 @@ public abstract class TriggerSource extends VerticleBase {
   }
 
   private void runPending() {
-    while (!stopping && running < overlap.maxRunning() && !pending.isEmpty()) {
+    while (running < overlap.maxRunning() && !pending.isEmpty()) {
       if (!pipeline.isReady()) {
         if (running == 0) {
           waitForReady();
@@ -320,11 +322,11 @@ public abstract class TriggerSource extends VerticleBase {
         pipeline.fail(ar.cause(), "source '" + id + "'");
       }
       runtime.cycleFinished(this, Duration.ofNanos(System.nanoTime() - startedNanos), ar.failed());
-      if (running == 0 && allCyclesDone != null) {
-        allCyclesDone.tryComplete();
-      }
       vertx.eventBus().publish(OpportunisticTrigger.CYCLE_ENDED_ADDRESS, id);
       runPending();
+      if (running == 0 && pending.isEmpty() && allCyclesDone != null) {
+        allCyclesDone.tryComplete();
+      }
     });
   }
 
