@@ -39,7 +39,7 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code pump_source_cycles_total{source,pipeline,outcome}}</td><td>counter, outcome {@code ok} or
  *       {@code failed}</td></tr>
  *   <tr><td>{@code pump_pipeline_events_in_total}, {@code _events_out_total}, {@code _events_dropped_total},
- *       {@code pump_pipeline_cycles_total}, {@code pump_pipeline_fires_merged_total},
+ *       {@code pump_pipeline_cycles_total}, {@code pump_pipeline_fires_merged_total}, {@code _fires_dropped_total},
  *       {@code pump_pipeline_errors_total}, {@code pump_pipeline_warnings_total}, all {@code {pipeline}}</td>
  *       <td>function counters reading {@link PipelineCounters} at scrape time</td></tr>
  *   <tr><td>{@code pump_pipeline_ready{pipeline}}</td><td>gauge, 1 ready, 0 not</td></tr>
@@ -170,6 +170,8 @@ public final class PumpMetrics {
     counter("pump.pipeline.cycles", "Cycles of the pipeline's sources", id, counters, PipelineCounters::cycles);
     counter("pump.pipeline.fires.merged", "Fires merged into a pending cycle", id, counters,
       PipelineCounters::firesMerged);
+    counter("pump.pipeline.fires.dropped", "Fires dropped by a source's skip or queue overlap policy", id,
+      counters, PipelineCounters::firesDropped);
     counter("pump.pipeline.errors", "Times the pipeline entered the error state", id, counters,
       PipelineCounters::errors);
     counter("pump.pipeline.warnings", "Warnings of the pipeline", id, counters, PipelineCounters::warnings);
