@@ -56,24 +56,65 @@ import java.util.regex.Pattern;
  * only one of them is restricted, only that one counts.
  *
  * <h2>Daylight saving time</h2>
- * Slots are wall-clock times in {@link #zone()}.
+ * Slots are wall-clock times in {@link #zone()}. What happens to a slot whose wall-clock time does not exist or
+ * exists twice is the schedule's {@link DstPolicy}; {@link DstPolicy#DEFAULT} is {@code gap=SHIFT, overlap=FIRST}.
  * <ul>
- *   <li>A slot that falls in a spring-forward gap fires at the first instant after the gap: {@code 30 2 * * *}
- *       fires at 03:00 on a day when 02:00-03:00 does not exist. Slots that collapse onto the same instant fire
- *       once.</li>
+ *   <li>A slot that falls in a spring-forward gap fires at the first instant after the gap with
+ *       {@link GapPolicy#SHIFT}: {@code 30 2 * * *} fires at 03:00 on a day when 02:00-03:00 does not exist. Slots
+ *       that collapse onto the same instant fire once. {@link #isShifted(Instant)} tells such a fire from a slot
+ *       that fires at its own time. With {@link GapPolicy#SKIP} the slot does not fire that day.</li>
  *   <li>In a fall-back overlap, a schedule whose second, minute and hour fields are all fixed (single values
- *       or lists of them) fires once, at the first occurrence (the earlier offset). If any of these fields is a
- *       wildcard, a range or a step (<code>*&#47;30 * * * *</code>, {@code 0 * * * *}, {@code 0 1-3 * * *}), the
- *       schedule keeps firing through both copies of the repeated wall-clock time.</li>
+ *       or lists of them) fires once, at the first occurrence (the earlier offset), with
+ *       {@link OverlapPolicy#FIRST}, and at both occurrences with {@link OverlapPolicy#BOTH}. With either policy,
+ *       if any of these fields is a wildcard, a range or a step (<code>*&#47;30 * * * *</code>,
+ *       {@code 0 * * * *}, {@code 0 1-3 * * *}), the schedule keeps firing through both copies of the repeated
+ *       wall-clock time, as the clock runs.</li>
  * </ul>
  * Every fire instant is distinct: {@link #nextAfter(Instant)} is strictly after its argument.
  *
  * <h2>Use</h2>
  * Instances are immutable values and thread-safe. A small bounded cache hands out one shared instance per
- * (expression, zone), so many triggers with few distinct schedules parse each schedule once.
- * Equality is by (trimmed) expression and zone.
+ * (expression, zone, daylight saving policy), so many triggers with few distinct schedules parse each schedule once.
+ * Equality is by (trimmed) expression, zone and daylight saving policy.
  */
 public final class CronSchedule {
+
+  /** What happens to a slot whose wall-clock time falls in a spring-forward gap, so does not exist that day. */
+  public enum GapPolicy {
+    /** Fire at the first instant after the gap: {@code 30 2 * * *} fires at 03:00. The default. */
+    SHIFT,
+    /** Do not fire that day. */
+    SKIP
+  }
+
+  /**
+   * What happens to a slot of a schedule with fixed second, minute and hour fields whose wall-clock time falls in a
+   * fall-back overlap, so occurs twice. Schedules with a wildcard, range or step in these fields fire through both
+   * copies of the repeated time with either policy.
+   */
+  public enum OverlapPolicy {
+    /** Fire once, at the first occurrence (the earlier offset). The default. */
+    FIRST,
+    /** Fire at both occurrences. */
+    BOTH
+  }
+
+  /**
+   * The daylight saving policy of a schedule.
+   *
+   * @param gap what happens to a slot in a spring-forward gap
+   * @param overlap what happens to a fixed slot in a fall-back overlap
+   */
+  public record DstPolicy(GapPolicy gap, OverlapPolicy overlap) {
+    /** {@link GapPolicy#SHIFT} and {@link OverlapPolicy#FIRST}. */
+    public static final DstPolicy DEFAULT = new DstPolicy(GapPolicy.SHIFT, OverlapPolicy.FIRST);
+
+    /** @throws NullPointerException if either policy is {@code null} */
+    public DstPolicy {
+      Objects.requireNonNull(gap, "gap");
+      Objects.requireNonNull(overlap, "overlap");
+    }
+  }
 
   private static final String[] MACRO_NAMES =
       {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"};
@@ -101,20 +142,23 @@ public final class CronSchedule {
 
   private final String expression;
   private final ZoneId zone;
+  private final DstPolicy dst;
   private final ZoneRules rules;
   private final Spec spec;
   // The last answer: triggers sharing this (cached) instance ask about the same scheduled instants.
   private volatile Memo memo;
 
-  private CronSchedule(String expression, ZoneId zone, Spec spec) {
+  private CronSchedule(String expression, ZoneId zone, DstPolicy dst, Spec spec) {
     this.expression = expression;
     this.zone = zone;
+    this.dst = dst;
     this.rules = zone.getRules();
     this.spec = spec;
   }
 
   /**
-   * Parses a cron expression (see the class documentation for the syntax).
+   * Parses a cron expression (see the class documentation for the syntax) with the default daylight saving
+   * policy, {@link DstPolicy#DEFAULT}.
    *
    * @param expression the expression; surrounding whitespace is ignored
    * @param zone the zone whose wall clock the expression describes
@@ -124,16 +168,32 @@ public final class CronSchedule {
    *     and names the field and the rule, e.g. {@code "61 * * * *": minute 61 is out of range 0-59}
    */
   public static CronSchedule parse(String expression, ZoneId zone) {
+    return parse(expression, zone, DstPolicy.DEFAULT);
+  }
+
+  /**
+   * Parses a cron expression (see the class documentation for the syntax).
+   *
+   * @param expression the expression; surrounding whitespace is ignored
+   * @param zone the zone whose wall clock the expression describes
+   * @param dst what happens to slots in daylight saving gaps and overlaps
+   * @return the schedule; never {@code null}
+   * @throws NullPointerException if {@code expression}, {@code zone} or {@code dst} is {@code null}
+   * @throws IllegalArgumentException if the expression is invalid; the message starts with the quoted expression
+   *     and names the field and the rule, e.g. {@code "61 * * * *": minute 61 is out of range 0-59}
+   */
+  public static CronSchedule parse(String expression, ZoneId zone, DstPolicy dst) {
     Objects.requireNonNull(expression, "expression");
     Objects.requireNonNull(zone, "zone");
-    Key key = new Key(expression.trim(), zone);
+    Objects.requireNonNull(dst, "dst");
+    Key key = new Key(expression.trim(), zone, dst);
     synchronized (CACHE) {
       CronSchedule cached = CACHE.get(key);
       if (cached != null) {
         return cached;
       }
     }
-    CronSchedule schedule = new CronSchedule(key.expression(), zone, compile(key.expression()));
+    CronSchedule schedule = new CronSchedule(key.expression(), zone, dst, compile(key.expression()));
     synchronized (CACHE) {
       CronSchedule raced = CACHE.putIfAbsent(key, schedule);
       return raced != null ? raced : schedule;
@@ -148,6 +208,11 @@ public final class CronSchedule {
   /** @return the zone whose wall clock the expression describes */
   public ZoneId zone() {
     return zone;
+  }
+
+  /** @return what happens to slots in daylight saving gaps and overlaps */
+  public DstPolicy dst() {
+    return dst;
   }
 
   /** @return whether the expression has the 6-field form with a leading seconds field */
@@ -198,19 +263,52 @@ public final class CronSchedule {
     return List.copyOf(result);
   }
 
+  /**
+   * Whether {@code fire} is a shifted slot: an instant this schedule fires at only because, with
+   * {@link GapPolicy#SHIFT}, one of its slots fell in a spring-forward gap and moved to the first instant after it
+   * ({@code 30 2 * * *} at 03:00 on that day). False for every other instant, for a fire that is also a slot at its
+   * own wall-clock time (03:00 of <code>*&#47;30 * * * *</code>, which absorbs 02:00 and 02:30), and always with
+   * {@link GapPolicy#SKIP}. Use it to mark shifted fires in a listing of {@link #next(Instant, int)}.
+   *
+   * @param fire an instant, usually one returned by {@link #nextAfter(Instant)}; never {@code null}
+   * @return whether it is a shifted slot
+   */
+  public boolean isShifted(Instant fire) {
+    Objects.requireNonNull(fire, "fire");
+    if (dst.gap() != GapPolicy.SHIFT || spec.neverFires) {
+      return false;
+    }
+    try {
+      ZoneOffsetTransition transition = rules.nextTransition(fire.minusNanos(1));
+      if (transition == null || !transition.isGap() || !transition.getInstant().equals(fire)) {
+        return false;
+      }
+      LocalDateTime gapStart = transition.getDateTimeBefore();
+      LocalDateTime gapEnd = transition.getDateTimeAfter();
+      boolean slotInGap =
+          spec.nextSlotAfter(gapStart.minusSeconds(1)).filter(slot -> slot.isBefore(gapEnd)).isPresent();
+      boolean slotAtGapEnd = spec.nextSlotAfter(gapEnd.minusSeconds(1)).filter(gapEnd::equals).isPresent();
+      return slotInGap && !slotAtGapEnd;
+    } catch (DateTimeException beyondLocalDateTimeRange) {
+      return false;
+    }
+  }
+
   @Override
   public boolean equals(Object other) {
-    return other instanceof CronSchedule that && expression.equals(that.expression) && zone.equals(that.zone);
+    return other instanceof CronSchedule that
+        && expression.equals(that.expression) && zone.equals(that.zone) && dst.equals(that.dst);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(expression, zone);
+    return Objects.hash(expression, zone, dst);
   }
 
   @Override
   public String toString() {
-    return "CronSchedule[expr=" + expression + ", zone=" + zone + "]";
+    return "CronSchedule[expr=" + expression + ", zone=" + zone + ", gap=" + dst.gap() + ", overlap=" + dst.overlap()
+        + "]";
   }
 
   private Optional<Instant> firstFireAfterOrEmpty(Instant instant) {
@@ -230,7 +328,7 @@ public final class CronSchedule {
       ZoneOffset offset = rules.getOffset(from);
       LocalDateTime wall = LocalDateTime.ofEpochSecond(from.getEpochSecond(), 0, offset);
       LocalDateTime searchAfter = includeFrom ? wall.minusSeconds(1) : wall;
-      if (!spec.repeating) {
+      if (!spec.repeating && dst.overlap() == OverlapPolicy.FIRST) {
         searchAfter = skipRepeatedWallClock(searchAfter, wall, offset);
       }
       Optional<LocalDateTime> found = spec.nextSlotAfter(searchAfter);
@@ -242,10 +340,12 @@ public final class CronSchedule {
       if (transition == null || slot.isBefore(transition.getDateTimeBefore())) {
         return Optional.of(slot.toInstant(offset));
       }
-      if (transition.isGap() && !slot.isAfter(transition.getDateTimeAfter())) {
+      if (transition.isGap() && dst.gap() == GapPolicy.SHIFT && !slot.isAfter(transition.getDateTimeAfter())) {
         return Optional.of(transition.getInstant()); // the slot does not exist: first instant after the gap
       }
-      from = transition.getInstant(); // the slot lies in the next period, which starts at this instant
+      // The slot lies in the next period, which starts at this instant; with SKIP, slots in the gap before it are
+      // passed over because the search resumes at the wall-clock time after the gap.
+      from = transition.getInstant();
       includeFrom = true;
     }
   }
@@ -295,7 +395,7 @@ public final class CronSchedule {
     return new IllegalArgumentException("\"" + expression + "\": " + problem);
   }
 
-  private record Key(String expression, ZoneId zone) {
+  private record Key(String expression, ZoneId zone, DstPolicy dst) {
   }
 
   private record Memo(Instant after, Optional<Instant> next) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import dev.pump.trigger.CronSchedule.DstPolicy;
+import dev.pump.trigger.CronSchedule.GapPolicy;
+import dev.pump.trigger.CronSchedule.OverlapPolicy;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -24,6 +27,9 @@ class CronScheduleTest {
   private static final ZoneId UTC = ZoneOffset.UTC;
   private static final ZoneId PRAGUE = ZoneId.of("Europe/Prague");
   private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+  private static final List<DstPolicy> ALL_POLICIES = List.of(
+      new DstPolicy(GapPolicy.SHIFT, OverlapPolicy.FIRST), new DstPolicy(GapPolicy.SKIP, OverlapPolicy.FIRST),
+      new DstPolicy(GapPolicy.SHIFT, OverlapPolicy.BOTH), new DstPolicy(GapPolicy.SKIP, OverlapPolicy.BOTH));
 
   @ParameterizedTest(name = "\"{0}\"")
   @CsvSource(delimiter = '|', textBlock = """
@@ -191,18 +197,67 @@ class CronScheduleTest {
             })));
   }
 
-  @Test
-  void chainsNextAfterExactlyAsNextDoes() {
-    CronSchedule schedule = CronSchedule.parse("*/20 * * * *", ZoneId.of("Australia/Lord_Howe"));
-    Instant from = instant("2026-04-05T00:00+11:00");
+  @TestFactory
+  Stream<DynamicTest> firesInStrictlyIncreasingInstantsAroundEveryTransitionWithEveryPolicy() {
+    return Stream.of("*/30 * * * *", "0 * * * *", "30 2 * * *", "0,30 1,2 * * *", "0 0/20 * * * *", "0 0 * * *",
+            "45 2 * * *", "15,45 0-3 * * *", "* 0-3 * * *")
+        .flatMap(expression -> Stream.of("Europe/Prague", "America/New_York", "Australia/Lord_Howe",
+                "America/Santiago", "Pacific/Chatham")
+            .flatMap(zone -> ALL_POLICIES.stream()
+                .map(dst -> dynamicTest(expression + " in " + zone + " with " + dst, () -> {
+                  CronSchedule schedule = CronSchedule.parse(expression, ZoneId.of(zone), dst);
+                  Instant from = instant("2026-01-01T00:00Z");
+                  for (var t = schedule.zone().getRules().nextTransition(from); t.getInstant().isBefore(
+                      instant("2027-01-01T00:00Z")); t = schedule.zone().getRules().nextTransition(t.getInstant())) {
+                    List<Instant> fires = new ArrayList<>();
+                    Instant cursor = t.getInstant().minusSeconds(86400);
+                    while (cursor.isBefore(t.getInstant().plusSeconds(86400))) {
+                      cursor = schedule.nextAfter(cursor).orElseThrow();
+                      fires.add(cursor);
+                    }
+                    assertStrictlyIncreasing(fires);
+                  }
+                }))));
+  }
 
-    List<Instant> fires = schedule.next(from, 10);
+  @TestFactory
+  Stream<DynamicTest> skipsOrShiftsEachGapSlotAndFiresFixedOverlapSlotsOnceOrTwiceAcrossAYear() {
+    // 02:30 daily: Prague and New York skip it on their one spring-forward day and repeat it on no day (their
+    // overlap is 02:00-03:00 and 01:00-02:00); Prague's fall-back day repeats it.
+    return Stream.of(
+            dynamicTest("Prague", () -> assertDailyFireCounts("30 2 * * *", "Europe/Prague", 365, 364, 366, 365)),
+            dynamicTest("New York", () -> assertDailyFireCounts("30 1 * * *", "America/New_York", 365, 365, 366, 366)),
+            dynamicTest("New York gap", () -> assertDailyFireCounts("30 2 * * *", "America/New_York", 365, 364, 365,
+                364)),
+            dynamicTest("Lord Howe", () -> assertDailyFireCounts("45 1 * * *", "Australia/Lord_Howe", 365, 365, 366,
+                366)),
+            dynamicTest("Santiago", () -> assertDailyFireCounts("0 0 * * *", "America/Santiago", 365, 364, 365, 364)));
+  }
 
-    Instant cursor = from;
-    for (Instant fire : fires) {
-      cursor = schedule.nextAfter(cursor).orElseThrow();
-      assertThat(cursor).isEqualTo(fire);
+  /** Fires in 2026 with SHIFT/FIRST, SKIP/FIRST, SHIFT/BOTH and SKIP/BOTH. */
+  private static void assertDailyFireCounts(String expression, String zone, int... counts) {
+    for (int i = 0; i < ALL_POLICIES.size(); i++) {
+      CronSchedule schedule = CronSchedule.parse(expression, ZoneId.of(zone), ALL_POLICIES.get(i));
+      List<Instant> fires = firesIn2026(schedule);
+      fires.removeIf(fire -> !fire.isBefore(instant("2027-01-01T00:00Z")));
+      assertThat(fires).as("%s in %s with %s", expression, zone, ALL_POLICIES.get(i)).hasSize(counts[i]);
     }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> chainsNextAfterExactlyAsNextDoes() {
+    return ALL_POLICIES.stream().map(dst -> dynamicTest(dst.toString(), () -> {
+      CronSchedule schedule = CronSchedule.parse("*/20 1 * * *", ZoneId.of("Australia/Lord_Howe"), dst);
+      Instant from = instant("2026-04-05T00:00+11:00");
+
+      List<Instant> fires = schedule.next(from, 10);
+
+      Instant cursor = from;
+      for (Instant fire : fires) {
+        cursor = schedule.nextAfter(cursor).orElseThrow();
+        assertThat(cursor).isEqualTo(fire);
+      }
+    }));
   }
 
   @Test
@@ -250,27 +305,84 @@ class CronScheduleTest {
   }
 
   @Test
-  void isEqualByExpressionAndZone() {
+  void isEqualByExpressionZoneAndPolicy() {
     CronSchedule schedule = CronSchedule.parse("0 9 * * 1-5", PRAGUE);
 
     assertThat(schedule)
         .isEqualTo(CronSchedule.parse(" 0 9 * * 1-5 ", PRAGUE))
+        .isEqualTo(CronSchedule.parse("0 9 * * 1-5", PRAGUE, new DstPolicy(GapPolicy.SHIFT, OverlapPolicy.FIRST)))
         .hasSameHashCodeAs(CronSchedule.parse("0 9 * * 1-5", PRAGUE))
         .isNotEqualTo(CronSchedule.parse("0 9 * * 1-5", NEW_YORK))
         .isNotEqualTo(CronSchedule.parse("0 9 * * MON-FRI", PRAGUE))
+        .isNotEqualTo(CronSchedule.parse("0 9 * * 1-5", PRAGUE, new DstPolicy(GapPolicy.SKIP, OverlapPolicy.FIRST)))
+        .isNotEqualTo(CronSchedule.parse("0 9 * * 1-5", PRAGUE, new DstPolicy(GapPolicy.SHIFT, OverlapPolicy.BOTH)))
         .isNotEqualTo(null)
         .isNotEqualTo("0 9 * * 1-5");
   }
 
   @Test
-  void sharesOneParsedInstancePerExpressionAndZone() {
-    assertThat(CronSchedule.parse("0 9 * * 1-5", PRAGUE)).isSameAs(CronSchedule.parse("0 9 * * 1-5 ", PRAGUE));
+  void sharesOneParsedInstancePerExpressionZoneAndPolicy() {
+    DstPolicy skipBoth = new DstPolicy(GapPolicy.SKIP, OverlapPolicy.BOTH);
+
+    assertThat(CronSchedule.parse("0 9 * * 1-5", PRAGUE)).isSameAs(CronSchedule.parse("0 9 * * 1-5 ", PRAGUE))
+        .isSameAs(CronSchedule.parse("0 9 * * 1-5", PRAGUE, DstPolicy.DEFAULT))
+        .isNotSameAs(CronSchedule.parse("0 9 * * 1-5", PRAGUE, skipBoth));
+    assertThat(CronSchedule.parse("0 9 * * 1-5", PRAGUE, skipBoth))
+        .isSameAs(CronSchedule.parse("0 9 * * 1-5", PRAGUE, new DstPolicy(GapPolicy.SKIP, OverlapPolicy.BOTH)));
   }
 
   @Test
-  void printsExpressionAndZone() {
+  void printsExpressionZoneAndPolicy() {
     assertThat(CronSchedule.parse("*/5 * * * *", PRAGUE))
-        .hasToString("CronSchedule[expr=*/5 * * * *, zone=Europe/Prague]");
+        .hasToString("CronSchedule[expr=*/5 * * * *, zone=Europe/Prague, gap=SHIFT, overlap=FIRST]");
+    assertThat(CronSchedule.parse("*/5 * * * *", PRAGUE, new DstPolicy(GapPolicy.SKIP, OverlapPolicy.BOTH)))
+        .hasToString("CronSchedule[expr=*/5 * * * *, zone=Europe/Prague, gap=SKIP, overlap=BOTH]");
+  }
+
+  @Test
+  void keepsTheDefaultPolicyUnlessGivenAnother() {
+    DstPolicy skipBoth = new DstPolicy(GapPolicy.SKIP, OverlapPolicy.BOTH);
+
+    assertThat(DstPolicy.DEFAULT).isEqualTo(new DstPolicy(GapPolicy.SHIFT, OverlapPolicy.FIRST));
+    assertThat(CronSchedule.parse("0 9 * * *", PRAGUE).dst()).isEqualTo(DstPolicy.DEFAULT);
+    assertThat(CronSchedule.parse("0 9 * * *", PRAGUE, skipBoth).dst()).isEqualTo(skipBoth);
+  }
+
+  @Test
+  void marksOnlyFiresShiftedOutOfAGap() {
+    CronSchedule shift = CronSchedule.parse("30 2 * * *", PRAGUE);
+    CronSchedule skip = CronSchedule.parse("30 2 * * *", PRAGUE, new DstPolicy(GapPolicy.SKIP, OverlapPolicy.FIRST));
+    CronSchedule hourly = CronSchedule.parse("0 * * * *", PRAGUE);
+    Instant afterTheGap = instant("2026-03-29T03:00+02:00");
+
+    assertThat(shift.isShifted(afterTheGap)).isTrue();
+    assertThat(shift.isShifted(afterTheGap.plusSeconds(1))).isFalse();
+    assertThat(shift.isShifted(afterTheGap.minusNanos(1))).isFalse();
+    assertThat(shift.isShifted(instant("2026-03-30T02:30+02:00"))).isFalse();
+    assertThat(shift.isShifted(instant("2026-10-25T03:00+01:00"))).as("the fall-back transition").isFalse();
+    assertThat(skip.isShifted(afterTheGap)).as("SKIP never shifts").isFalse();
+    assertThat(hourly.isShifted(afterTheGap)).as("03:00 is a slot of its own").isFalse();
+    assertThat(CronSchedule.parse("30 2 * * *", UTC).isShifted(afterTheGap)).as("no gap in UTC").isFalse();
+    assertThat(CronSchedule.parse("30 2 * * 1", PRAGUE).isShifted(afterTheGap)).as("not on Sundays").isFalse();
+    assertThat(CronSchedule.parse("0 0 30 2 *", PRAGUE).isShifted(afterTheGap)).as("never fires").isFalse();
+    assertThat(shift.isShifted(Instant.MIN)).isFalse();
+    assertThat(shift.isShifted(Instant.MAX)).isFalse();
+    assertThatThrownBy(() -> shift.isShifted(null))
+        .isExactlyInstanceOf(NullPointerException.class)
+        .hasMessage("fire");
+  }
+
+  @Test
+  void requiresAPolicy() {
+    assertThatThrownBy(() -> CronSchedule.parse("* * * * *", UTC, null))
+        .isExactlyInstanceOf(NullPointerException.class)
+        .hasMessage("dst");
+    assertThatThrownBy(() -> new DstPolicy(null, OverlapPolicy.FIRST))
+        .isExactlyInstanceOf(NullPointerException.class)
+        .hasMessage("gap");
+    assertThatThrownBy(() -> new DstPolicy(GapPolicy.SHIFT, null))
+        .isExactlyInstanceOf(NullPointerException.class)
+        .hasMessage("overlap");
   }
 
   @Test
