@@ -102,13 +102,13 @@ class TriggerTypesTest {
     start();
 
     await().atMost(DEADLINE).until(() -> source.cycles() == 1); // idle at start
-    idle.fireIfIdle();
+    idle.fireIfIdle().await(20, TimeUnit.SECONDS);
     clock.tick(Duration.ofMinutes(9));
-    idle.fireIfIdle();
+    idle.fireIfIdle().await(20, TimeUnit.SECONDS);
     assertThat(idle.fireCount()).isEqualTo(1);
 
     clock.tick(Duration.ofMinutes(1));
-    idle.fireIfIdle();
+    idle.fireIfIdle().await(20, TimeUnit.SECONDS);
     assertThat(idle.fireCount()).isEqualTo(2);
   }
 
@@ -127,22 +127,22 @@ class TriggerTypesTest {
     await().atMost(DEADLINE).until(other::isCycling);
     long fired = idle.fireCount();
     clock.tick(Duration.ofSeconds(1));
-    idle.fireIfIdle();
+    idle.fireIfIdle().await(20, TimeUnit.SECONDS);
     assertThat(idle.fireCount()).isEqualTo(fired);
 
     other.releaseCycles();
     await().atMost(DEADLINE).until(() -> !other.isCycling());
     source.pipeline().throttle("full");
     clock.tick(Duration.ofSeconds(1));
-    idle.fireIfIdle();
+    idle.fireIfIdle().await(20, TimeUnit.SECONDS);
     long whileThrottled = idle.fireCount();
     clock.tick(Duration.ofSeconds(1));
-    idle.fireIfIdle();
+    idle.fireIfIdle().await(20, TimeUnit.SECONDS);
     assertThat(idle.fireCount()).isEqualTo(whileThrottled);
 
     source.pipeline().unthrottle("full");
     clock.tick(Duration.ofSeconds(1));
-    idle.fireIfIdle();
+    idle.fireIfIdle().await(20, TimeUnit.SECONDS);
     assertThat(idle.fireCount()).isGreaterThan(whileThrottled);
   }
 

@@ -52,9 +52,9 @@ public class OpportunisticTrigger extends Trigger {
   @Override
   public Future<?> start() {
     long tick = Math.max(1, Math.min(1000, chilldown.toMillis()));
-    tickTimer = vertx.setPeriodic(tick, t -> fireIfIdle());
-    cycleEnded = vertx.eventBus().localConsumer(CYCLE_ENDED_ADDRESS, msg -> fireIfIdle());
-    return cycleEnded.completion().onSuccess(v -> fireIfIdle());
+    tickTimer = vertx.setPeriodic(tick, t -> fireNowIfIdle());
+    cycleEnded = vertx.eventBus().localConsumer(CYCLE_ENDED_ADDRESS, msg -> fireNowIfIdle());
+    return cycleEnded.completion().onSuccess(v -> fireNowIfIdle());
   }
 
   @Override
@@ -63,8 +63,17 @@ public class OpportunisticTrigger extends Trigger {
     return cycleEnded.unregister();
   }
 
-  /** Fires if the application is idle and the chill-down has passed; the tick calls it. */
-  public void fireIfIdle() {
+  /**
+   * Fires if the application is idle and the chill-down has passed. The tick and the end of every
+   * cycle call it; it runs on the trigger's context, so two checks never both pass the chill-down.
+   *
+   * @return completes once checked
+   */
+  public Future<Void> fireIfIdle() {
+    return onContext(this::fireNowIfIdle);
+  }
+
+  private void fireNowIfIdle() {
     Instant last = lastFiredAt().orElse(null);
     boolean chilled = last == null || !clock().instant().isBefore(last.plus(chilldown));
     if (chilled && !isPaused() && runtime.isIdle()) {

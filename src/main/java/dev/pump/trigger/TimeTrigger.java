@@ -1,8 +1,6 @@
 package dev.pump.trigger;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,22 +191,6 @@ public abstract class TimeTrigger extends Trigger {
     if (context != null) {
       onContext(this::catchUpPaused);
     }
-  }
-
-  private Future<Void> onContext(Runnable action) {
-    if (context == null) {
-      return Future.failedFuture(new IllegalStateException(this + " is not deployed"));
-    }
-    if (Vertx.currentContext() == context) {
-      action.run();
-      return Future.succeededFuture();
-    }
-    Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
-      action.run();
-      done.complete();
-    });
-    return done.future();
   }
 
   private void onWakeUp() {

@@ -1,6 +1,9 @@
 package dev.pump.trigger;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -173,6 +176,28 @@ public abstract class Trigger extends VerticleBase {
   /** @return ids of the sources this trigger drives */
   public Set<String> sources() {
     return Set.copyOf(sources);
+  }
+
+  /**
+   * Runs {@code action} on this trigger's own context (at once if already on it), so that state the
+   * timer, the event bus and callers from other threads all touch is only ever touched there.
+   *
+   * @return completes once the action has run; fails if the trigger is not deployed
+   */
+  protected final Future<Void> onContext(Runnable action) {
+    if (context == null) {
+      return Future.failedFuture(new IllegalStateException(this + " is not deployed"));
+    }
+    if (Vertx.currentContext() == context) {
+      action.run();
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      action.run();
+      done.complete();
+    });
+    return done.future();
   }
 
   protected final InstantSource clock() {
