@@ -54,7 +54,8 @@ public final class Main {
     "  check PATH      validate a configuration: exit 0 when valid, 2 with every problem on stderr",
     "  next \"EXPR\" [--zone ZONE] [--from ISO_INSTANT] [-n N]",
     "                  print the next N (default 5) fire times of a cron expression, one per line,",
-    "                  as ISO-8601 with the offset of ZONE (default: the system zone)",
+    "                  as ISO-8601 with the offset of ZONE (default: the system zone); a slot moved",
+    "                  out of a daylight-saving gap is marked \"(shifted: ...)\"",
     "  --help          print this help",
     "  --version       print the version",
     "",
@@ -242,7 +243,8 @@ public final class Main {
     }
     List<Instant> next = schedule.next(from, count);
     for (Instant instant : next) {
-      out.println(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atZone(zone)));
+      String time = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atZone(zone));
+      out.println(schedule.isShifted(instant) ? time + " (shifted: the slot's local time does not exist that day)" : time);
     }
     if (next.size() < count) {
       err.println("\"" + schedule.expression() + "\" fires " + (next.isEmpty() ? "no more" : "only " + next.size()

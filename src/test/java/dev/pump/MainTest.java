@@ -57,6 +57,18 @@ class MainTest {
   }
 
   @Test
+  void nextMarksASlotShiftedOutOfADaylightSavingGap() {
+    Result result = execute("next", "30 2 * * *", "--zone", "Europe/Prague", "--from", "2026-03-28T00:00:00Z",
+      "-n", "3");
+
+    assertThat(result.out()).containsExactly(
+      "2026-03-28T02:30:00+01:00",
+      "2026-03-29T03:00:00+02:00 (shifted: the slot's local time does not exist that day)",
+      "2026-03-30T02:30:00+02:00");
+    assertThat(result.status()).isZero();
+  }
+
+  @Test
   void nextPrintsFiveTimesByDefaultAndTakesOptionsInAnyOrderAndForm() {
     Result result = execute("next", "--from=2026-03-30T07:02:00Z", "*/5 * * * *", "--zone=UTC");
 

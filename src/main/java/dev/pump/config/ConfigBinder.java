@@ -42,7 +42,7 @@ final class ConfigBinder {
 
   /** Trigger types and the keys each accepts, in the order the messages list them. */
   static final Map<String, List<String>> TRIGGER_KEYS = orderedMap(
-    "cron", withTimePolicyKeys("type", "id", "schedule", "zone"),
+    "cron", withTimePolicyKeys("type", "id", "schedule", "zone", "dst"),
     "periodic", withTimePolicyKeys("type", "id", "interval", "fireAtStart"),
     "pubsub", List.of("type", "id", "topic"),
     "webhook", List.of("type", "id", "name", "secret"),
@@ -319,12 +319,13 @@ final class ConfigBinder {
     String expression = node.requiredString("schedule", "a cron expression, e.g. \"*/5 * * * *\"");
     ZoneId zone = zone(node, "zone");
     TimePolicy policy = timePolicy(node);
-    if (expression == null) {
+    CronSchedule.DstPolicy dst = dst(node.object("dst", false, null));
+    if (expression == null || dst == null) {
       return null;
     }
     CronSchedule schedule;
     try {
-      schedule = CronSchedule.parse(expression, zone == null ? ZoneOffset.UTC : zone);
+      schedule = CronSchedule.parse(expression, zone == null ? ZoneOffset.UTC : zone, dst);
     } catch (IllegalArgumentException e) {
       node.problem("schedule", e.getMessage());
       return null;
@@ -408,6 +409,18 @@ final class ConfigBinder {
       return null;
     }
     return type.getEnumConstants()[index];
+  }
+
+  /** {@code dst: { gap: shift|skip, overlap: first|both }}; {@code null} when invalid (reported). */
+  private static CronSchedule.DstPolicy dst(ConfigNode node) {
+    CronSchedule.DstPolicy defaults = CronSchedule.DstPolicy.DEFAULT;
+    if (node == null) {
+      return defaults;
+    }
+    node.checkKeys(List.of("gap", "overlap"));
+    CronSchedule.GapPolicy gap = choice(node, "gap", CronSchedule.GapPolicy.class, defaults.gap());
+    CronSchedule.OverlapPolicy overlap = choice(node, "overlap", CronSchedule.OverlapPolicy.class, defaults.overlap());
+    return gap == null || overlap == null ? null : new CronSchedule.DstPolicy(gap, overlap);
   }
 
   /** The overlap policy keys of a source: {@code overlap, queueLimit, maxConcurrent}. */

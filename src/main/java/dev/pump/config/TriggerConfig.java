@@ -31,7 +31,9 @@ public sealed interface TriggerConfig {
     @Override
     public JsonObject toRedactedJson() {
       return policy.putInto(new JsonObject().put("type", "cron").put("id", id)
-        .put("schedule", schedule.expression()).put("zone", schedule.zone().getId()));
+        .put("schedule", schedule.expression()).put("zone", schedule.zone().getId())
+        .put("dst", new JsonObject().put("gap", TimePolicy.configName(schedule.dst().gap()))
+          .put("overlap", TimePolicy.configName(schedule.dst().overlap()))));
     }
   }
 

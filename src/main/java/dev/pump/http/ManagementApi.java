@@ -287,10 +287,17 @@ public final class ManagementApi {
     JsonObject answer() {
       List<Instant> next = schedule.next(from, n);
       JsonArray times = new JsonArray();
+      JsonArray shifted = new JsonArray();
       for (Instant instant : next) {
-        times.add(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atZone(zone)));
+        String time = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atZone(zone));
+        times.add(time);
+        if (schedule.isShifted(instant)) {
+          shifted.add(time);
+        }
       }
-      return new JsonObject().put("expr", expr).put("zone", zone.getId()).put("next", times);
+      JsonObject answer = new JsonObject().put("expr", expr).put("zone", zone.getId()).put("next", times);
+      // only where it happens: slots moved out of a daylight-saving gap
+      return shifted.isEmpty() ? answer : answer.put("shifted", shifted);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.pump.config;
 
 import dev.pump.source.Overlap;
 import dev.pump.trigger.CatchUp;
+import dev.pump.trigger.CronSchedule;
 import dev.pump.trigger.FiringMode;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,6 +54,20 @@ class PolicyConfigTest {
   }
 
   @Test
+  void cronTriggersTakeADaylightSavingPolicy() {
+    PipelineConfig pipeline = bindOnlyPipeline("{\"type\":\"clock\"}", """
+      {"type": "cron", "id": "c", "schedule": "30 2 * * *", "zone": "Europe/Prague",
+       "dst": {"gap": "skip", "overlap": "both"}}""");
+
+    CronSchedule schedule = ((TriggerConfig.Cron) pipeline.triggers().get(0)).schedule();
+    assertThat(schedule.dst()).isEqualTo(
+      new CronSchedule.DstPolicy(CronSchedule.GapPolicy.SKIP, CronSchedule.OverlapPolicy.BOTH));
+    // 02:30 does not exist on 2026-03-29 in Prague: skipped, not shifted to 03:00
+    assertThat(schedule.nextAfter(Instant.parse("2026-03-28T02:00:00Z")))
+      .contains(Instant.parse("2026-03-30T00:30:00Z"));
+  }
+
+  @Test
   void sourcesTakeAnOverlapPolicyWithItsLimit() {
     String trigger = "{\"type\": \"runonce\", \"id\": \"once\"}";
     assertThat(bindOnlyPipeline("{\"type\":\"clock\",\"overlap\":\"skip\"}", trigger).overlap()).isEqualTo(Overlap.SKIP);
@@ -69,6 +85,8 @@ class PolicyConfigTest {
     startingDeadline: soon                  | pipelines[0].triggers[0].startingDeadline: must be a duration like 500ms, 10s, 5m, 1h or 1d, got "soon"
     jitter: 30                              | pipelines[0].triggers[0].jitter: must be a duration like 500ms, 10s, 5m, 1h or 1d, got 30
     spred: 10s                              | pipelines[0].triggers[0].spred: unknown key (did you mean 'spread'?)
+    'dst: { gap: jump }'                    | pipelines[0].triggers[0].dst.gap: must be shift or skip, got "jump"
+    'dst: { overlap: twice }'               | pipelines[0].triggers[0].dst.overlap: must be first or both, got "twice"
     """)
   void checkRejectsABrokenTimePolicy(String key, String expected) throws IOException {
     Path config = Files.writeString(dir.resolve("c.yaml"), """

@@ -201,6 +201,16 @@ class ManagementApiTest {
   }
 
   @Test
+  void cronNextListsSlotsShiftedOutOfADaylightSavingGap() {
+    JsonObject answer = pump.get("/api/cron/next?expr=30+2+*+*+*&zone=Europe/Prague&from=2026-03-28T00:00:00Z&n=3")
+      .bodyAsJsonObject();
+
+    assertThat(answer.getJsonArray("next")).containsExactly(
+      "2026-03-28T02:30:00+01:00", "2026-03-29T03:00:00+02:00", "2026-03-30T02:30:00+02:00");
+    assertThat(answer.getJsonArray("shifted")).containsExactly("2026-03-29T03:00:00+02:00");
+  }
+
+  @Test
   void cronNextCountsFromTheApplicationClockAndGivesFiveTimesByDefault() {
     JsonObject answer = pump.get("/api/cron/next?expr=%40hourly&zone=UTC").bodyAsJsonObject();
 
