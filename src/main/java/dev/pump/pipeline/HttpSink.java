@@ -4,17 +4,13 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -91,9 +87,9 @@ public final class HttpSink implements Sink {
    */
   public HttpSink(Vertx vertx, String url, Options options) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
-    this.url = checkUrl(url);
+    this.url = BlockingHttp.requireUrl("http sink url", url);
     this.options = Objects.requireNonNull(options, "options");
-    this.context = eventLoopContext(vertx);
+    this.context = BlockingHttp.ownEventLoop(vertx, "http sink");
     this.client = WebClient.create(vertx);
   }
 
@@ -202,38 +198,6 @@ public final class HttpSink implements Sink {
     closed = true;
     client.close();
     return Future.succeededFuture();
-  }
-
-  private static String checkUrl(String url) {
-    Objects.requireNonNull(url, "http sink url");
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("http sink url '" + url + "' is malformed: " + e.getMessage(), e);
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new IllegalArgumentException("http sink url '" + url + "' must start with http:// or https://");
-    }
-    String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
-    String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
-    if (hostAndPort.isEmpty() || hostAndPort.charAt(0) == ':') {
-      throw new IllegalArgumentException("http sink url '" + url + "' has no host");
-    }
-    return url;
-  }
-
-  /**
-   * A fresh event-loop context: never the caller's, which may be a source's worker context that
-   * blocks on this sink's futures.
-   */
-  private static Context eventLoopContext(Vertx vertx) {
-    if (vertx instanceof VertxInternal internal) {
-      return internal.createEventLoopContext();
-    }
-    throw new IllegalStateException("http sink: cannot create an event-loop context on "
-      + vertx.getClass().getName());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.pump.source;
 
+import dev.pump.pipeline.BlockingHttp;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.trigger.TriggerEvent;
 import io.vertx.core.Context;
@@ -7,19 +8,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +65,7 @@ public class HttpGetSource extends TriggerSource {
 
   /** Runs before the super constructor, so that a bad argument registers nothing. */
   private static SourceRuntime checkArguments(SourceRuntime runtime, String url, Duration timeout) {
-    checkUrl(url);
+    BlockingHttp.requireUrl("http-get url", url);
     Objects.requireNonNull(timeout, "http-get timeout");
     if (timeout.toMillis() < 1) {
       throw new IllegalArgumentException("http-get timeout must be at least 1ms, got " + timeout);
@@ -86,7 +83,7 @@ public class HttpGetSource extends TriggerSource {
 
   @Override
   public Future<?> start() {
-    ioContext = eventLoopContext(vertx);
+    ioContext = BlockingHttp.ownEventLoop(vertx, "http-get source");
     client = WebClient.create(vertx);
     return super.start();
   }
@@ -211,34 +208,5 @@ public class HttpGetSource extends TriggerSource {
     return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 
-  private static void checkUrl(String url) {
-    Objects.requireNonNull(url, "http-get url");
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("http-get url '" + url + "' is malformed: " + e.getMessage(), e);
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new IllegalArgumentException("http-get url '" + url + "' must start with http:// or https://");
-    }
-    String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
-    String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
-    if (hostAndPort.isEmpty() || hostAndPort.charAt(0) == ':') {
-      throw new IllegalArgumentException("http-get url '" + url + "' has no host");
-    }
-  }
 
-  /**
-   * A fresh event-loop context: never this verticle's worker context, whose cycle thread blocks
-   * on the fetch.
-   */
-  private static Context eventLoopContext(Vertx vertx) {
-    if (vertx instanceof VertxInternal internal) {
-      return internal.createEventLoopContext();
-    }
-    throw new IllegalStateException("http-get source: cannot create an event-loop context on "
-      + vertx.getClass().getName());
-  }
 }
