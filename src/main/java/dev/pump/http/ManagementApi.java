@@ -26,7 +26,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code GET /api/triggers}: an array of trigger snapshots ({@link Trigger#snapshot()}: id, type,
  *       spec, zone, paused, lastFiredAt, nextFireAt, fireCount, sources ...);
- *       {@code GET /api/triggers/{id}}: one of them.</li>
+ *       {@code GET /api/triggers/{id}}: one of them, with {@code "recentFirings"} when mounted with a
+ *       {@link FiringLog}.</li>
  *   <li>{@code POST /api/triggers/{id}/fire}: fires now; the body (a JSON object, or empty) becomes
  *       {@code args}; 202 {@code {"trigger", "firing"}}, 409 when the trigger is paused, 400 when the body
  *       is not a JSON object, 413 over the body limit.</li>
@@ -52,10 +53,15 @@ public final class ManagementApi {
   static final int MAX_NEXT = 1000;
   private static final int DEFAULT_NEXT = 5;
 
-  private final PumpView view;
+  /** Firings listed by {@code GET /api/triggers/{id}} as {@code "recentFirings"}. */
+  static final int RECENT_FIRINGS = 20;
 
-  private ManagementApi(PumpView view) {
+  private final PumpView view;
+  private final FiringLog firings;
+
+  private ManagementApi(PumpView view, FiringLog firings) {
     this.view = view;
+    this.firings = firings;
   }
 
   /** Like {@link #mount(Router, PumpView, ApiAuth, long)} with a body limit of 1 MiB. */
@@ -72,12 +78,23 @@ public final class ManagementApi {
    * @param maxBodyBytes POST bodies larger than this are refused with 413
    */
   public static void mount(Router router, PumpView view, ApiAuth auth, long maxBodyBytes) {
+    mount(router, view, auth, maxBodyBytes, null);
+  }
+
+  /**
+   * Like {@link #mount(Router, PumpView, ApiAuth, long)}, and {@code GET /api/triggers/{id}} also lists the
+   * trigger's last {@value #RECENT_FIRINGS} firings as {@code "recentFirings"} (newest first, entries of
+   * {@link FiringLog}).
+   *
+   * @param firings the log to read them from; {@code null}: no {@code "recentFirings"}
+   */
+  public static void mount(Router router, PumpView view, ApiAuth auth, long maxBodyBytes, FiringLog firings) {
     Objects.requireNonNull(router, "router");
     Objects.requireNonNull(auth, "auth");
     if (maxBodyBytes < 0) {
       throw new IllegalArgumentException("maxBodyBytes must be >= 0, got " + maxBodyBytes);
     }
-    ManagementApi api = new ManagementApi(Objects.requireNonNull(view, "view"));
+    ManagementApi api = new ManagementApi(Objects.requireNonNull(view, "view"), firings);
     // Plain routes under /api rather than a sub-router: Router.router(vertx) needs a Vertx, which neither
     // the Router nor the PumpView passed here exposes. Behaviour is the same: auth first, then the routes,
     // and anything unmatched falls through to the router's JSON 404/405.
@@ -114,7 +131,13 @@ public final class ManagementApi {
   }
 
   private void getTrigger(RoutingContext ctx) {
-    trigger(ctx).ifPresent(trigger -> ok(ctx, 200, trigger.snapshot()));
+    trigger(ctx).ifPresent(trigger -> {
+      JsonObject snapshot = trigger.snapshot();
+      if (firings != null) {
+        snapshot.put("recentFirings", new JsonArray(firings.recent(trigger.id(), RECENT_FIRINGS)));
+      }
+      ok(ctx, 200, snapshot);
+    });
   }
 
   private void requireTrigger(RoutingContext ctx) {
