@@ -2,6 +2,7 @@ package dev.pump;
 
 import dev.pump.http.HttpErrors;
 import dev.pump.http.PumpView;
+import dev.pump.http.SlowClients;
 import dev.pump.http.WebhookRoutes;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.source.SourceRuntime;
@@ -16,6 +17,7 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
@@ -139,6 +141,22 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(server -> {
       synchronized (this) {
         servers.add(server);
+      }
+    });
+  }
+
+  /**
+   * Serves {@link #router()} with these server options: host, port and limits such as
+   * {@code maxHeaderSize} (431 beyond it). With an idle timeout set, a client must also send each
+   * whole request within that time, or it is cut off: see {@link SlowClients}.
+   */
+  public Future<HttpServer> listen(HttpServerOptions options) {
+    HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+    long idleMillis = options.getIdleTimeoutUnit().toMillis(options.getIdleTimeout());
+    SlowClients.guard(vertx, server, Duration.ofMillis(idleMillis));
+    return server.listen().onSuccess(s -> {
+      synchronized (this) {
+        servers.add(s);
       }
     });
   }

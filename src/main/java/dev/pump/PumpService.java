@@ -1,9 +1,14 @@
 package dev.pump;
 
+import dev.pump.cluster.ClusterMembers;
+import dev.pump.cluster.ClusterSetup;
+import dev.pump.cluster.ClusterSlotLedger;
+import dev.pump.config.ClusterConfig;
 import dev.pump.config.InvalidConfigException;
 import dev.pump.config.PumpAssembler;
 import dev.pump.config.PumpConfig;
 import dev.pump.http.ApiAuth;
+import dev.pump.http.ClusterRoutes;
 import dev.pump.http.HealthRoutes;
 import dev.pump.http.ManagementApi;
 import dev.pump.http.PumpMetrics;
@@ -11,6 +16,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +27,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The service an operator runs: a {@link PumpApplication} built from a {@link PumpConfig}, on a
@@ -42,6 +50,7 @@ public final class PumpService {
   private final PumpApplication app;
   private final int port;
   private final CountDownLatch closed = new CountDownLatch(1);
+  private volatile Clustering clustering;
 
   private PumpService(PumpConfig config, PumpApplication app, int port) {
     this.config = config;
@@ -54,35 +63,99 @@ public final class PumpService {
    * and trigger and listens. If anything fails after Vert.x exists, everything started is closed
    * again, Vert.x included, and the future fails.
    *
+   * <p>With {@code cluster.enabled}, Vert.x is clustered with the Hazelcast manager of
+   * {@link ClusterSetup#hazelcast}: node id {@code cluster.nodeName} (default {@code host:port}), slots
+   * claimed in a {@link ClusterSlotLedger}, {@code GET /api/cluster} and a {@code cluster} health check.
+   *
    * @return the running service; fails with {@link InvalidConfigException} when the configuration
    *     cannot be used by this build (before anything is created) or a user class's constructor fails
    */
   public static Future<PumpService> start(PumpConfig config) {
+    return start(config, null);
+  }
+
+  /**
+   * Like {@link #start(PumpConfig)}, clustered with {@code clusterManager} (an embedding application's
+   * own) instead of the Hazelcast manager built from {@code cluster.*}; {@code cluster.host} still
+   * places the event bus, {@code cluster.nodeName} and {@code cluster.takeoverWindow} still apply.
+   *
+   * @param clusterManager {@code null}: clustered only when {@code cluster.enabled}, with Hazelcast
+   */
+  public static Future<PumpService> start(PumpConfig config, ClusterManager clusterManager) {
     Objects.requireNonNull(config, "config");
-    if (config.cluster().enabled()) {
-      return Future.failedFuture(new InvalidConfigException(List.of(
-        "cluster.enabled: clustering is not available in this version yet; set it to false")));
-    }
     // a registry name of its own: several services in one JVM (tests) must not share meters
     String registryName = "vertx-pump-" + REGISTRIES.incrementAndGet();
-    Vertx vertx = Vertx.vertx(PumpMetrics.withPrometheus(new VertxOptions(), registryName));
+    VertxOptions options = PumpMetrics.withPrometheus(new VertxOptions(), registryName);
+    ClusterConfig cluster = config.cluster();
+    if (!cluster.enabled() && clusterManager == null) {
+      return startOn(config, Vertx.vertx(options), registryName, null);
+    }
+    ClusterManager manager;
+    try {
+      manager = clusterManager != null ? clusterManager
+        : ClusterSetup.hazelcast(cluster.name(), cluster.host(), cluster.port(), cluster.members());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new InvalidConfigException(List.of("cluster.host: " + e.getMessage())));
+    }
+    String where = "'" + cluster.name() + "' as " + cluster.host() + ":" + cluster.port();
+    LOG.info("Joining cluster {} (members {})", where, cluster.members());
+    return Vertx.builder().with(ClusterSetup.eventBusOn(options, cluster.host())).withClusterManager(manager)
+      .buildClustered()
+      .recover(failure -> Future.failedFuture(new IllegalStateException("cannot join cluster " + where + ": "
+        + failure.getMessage(), failure)))
+      .compose(vertx -> {
+        Clustering clustering;
+        try {
+          clustering = new Clustering(cluster.nodeId(),
+            new ClusterSlotLedger(vertx, cluster.nodeId(), cluster.takeoverWindow()),
+            new ClusterMembers(vertx, cluster.name(), cluster.nodeId(), cluster.host() + ":" + cluster.port()));
+        } catch (RuntimeException e) {
+          return vertx.close().transform(ar -> Future.<PumpService>failedFuture(e));
+        }
+        LOG.info("Joined cluster {} as node '{}' with {} member(s)", where, cluster.nodeId(),
+          clustering.members().members().size());
+        return clustering.members().start().recover(e -> Future.succeededFuture())
+          .compose(v -> startOn(config, vertx, registryName, clustering))
+          .onFailure(e -> clustering.leave())
+          .map(service -> {
+            service.clustering = clustering;
+            return service;
+          });
+      });
+  }
+
+  /** The parts of a clustered service; {@link #leave()} before the application closes. */
+  private record Clustering(String nodeId, ClusterSlotLedger ledger, ClusterMembers members) {
+    /** From here on this node takes no slot over: it is going away. */
+    Future<Void> leave() {
+      return ledger.close().eventually(members::stop);
+    }
+  }
+
+  private static Future<PumpService> startOn(PumpConfig config, Vertx vertx, String registryName,
+                                             Clustering clustering) {
     PumpApplication app;
     try {
-      app = PumpAssembler.assemble(config, PumpApplication.builder().vertx(vertx, true)
-        .slotLedger(new FileSlotLedger(vertx, config.dataDir().resolve("slots"))));
+      PumpApplication.Builder builder = PumpApplication.builder().vertx(vertx, true);
+      if (clustering == null) {
+        builder.slotLedger(new FileSlotLedger(vertx, config.dataDir().resolve("slots")));
+      } else {
+        builder.nodeId(clustering.nodeId()).slotLedger(clustering.ledger());
+      }
+      app = PumpAssembler.assemble(config, builder);
     } catch (RuntimeException e) {
       // assemble closed what it built; this waits until Vert.x is gone too
       return vertx.close().transform(ar -> Future.failedFuture(e));
     }
     try {
-      wireHttpAndMetrics(config, app, registryName);
+      wireHttpAndMetrics(config, app, registryName, clustering == null ? null : clustering.members()::snapshot);
     } catch (RuntimeException e) {
       return app.close().transform(ar -> Future.failedFuture(e));
     }
     String host = config.http().host();
     AtomicInteger boundPort = new AtomicInteger();
     // listen once the sources consume and before triggers fire: a busy port fails the start early
-    return app.start(() -> app.listen(config.http().port(), host)
+    return app.start(() -> app.listen(config.http().serverOptions())
         .onSuccess(server -> boundPort.set(server.actualPort()))
         .recover(failure -> Future.failedFuture(new IllegalStateException("cannot listen on " + host
           + ":" + config.http().port() + ": " + failure.getMessage(), failure))))
@@ -94,7 +167,9 @@ public final class PumpService {
       .recover(failure -> app.close().transform(ar -> Future.failedFuture(failure)));
   }
 
-  private static void wireHttpAndMetrics(PumpConfig config, PumpApplication app, String registryName) {
+  /** @param clusterState {@code null} when not clustered */
+  private static void wireHttpAndMetrics(PumpConfig config, PumpApplication app, String registryName,
+                                         Supplier<JsonObject> clusterState) {
     PrometheusMeterRegistry registry = PumpMetrics.prometheusRegistry(registryName)
       .orElseThrow(() -> new IllegalStateException("Vert.x started without its Prometheus registry '"
         + registryName + "': is vertx-micrometer-metrics on the class path?"));
@@ -103,7 +178,9 @@ public final class PumpService {
     app.onCycle((source, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
     metrics.bindPipelines();
     ManagementApi.mount(app.router(), app, ApiAuth.create(config.http().apiToken()), config.http().maxBodyBytes());
-    HealthRoutes.mount(app.router(), app.vertx(), app);
+    HealthRoutes.mount(app.router(), app.vertx(), app, clusterState);
+    ClusterRoutes.mount(app.router(), ApiAuth.create(config.http().apiToken()),
+      clusterState != null ? clusterState : () -> ClusterRoutes.notClustered(app.nodeId()));
     PumpMetrics.mountScrape(app.router(), registry);
   }
 
@@ -125,7 +202,9 @@ public final class PumpService {
    * closes sinks, stops the HTTP server and closes Vert.x. Safe to call more than once.
    */
   public Future<Void> close() {
-    return app.close().andThen(ar -> closed.countDown());
+    Clustering leaving = clustering;
+    Future<Void> first = leaving == null ? Future.succeededFuture() : leaving.leave();
+    return first.eventually(app::close).andThen(ar -> closed.countDown());
   }
 
   /**

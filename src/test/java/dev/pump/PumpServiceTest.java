@@ -269,17 +269,17 @@ class PumpServiceTest {
   }
 
   @Test
-  void clusteringIsRefusedUntilItIsAvailable() throws Exception {
+  void aClusterHostThatIsAWildcardAddressIsRefusedBeforeAnythingStarts() throws Exception {
     PumpConfig config = PumpConfig.fromJson(new JsonObject("""
-      {"cluster": {"enabled": true}, "pipelines": [{"id": "p", "source": {"type": "clock"},
+      {"cluster": {"enabled": true, "host": "0.0.0.0"}, "pipelines": [{"id": "p", "source": {"type": "clock"},
         "triggers": [{"type": "runonce", "id": "once"}], "sink": {"type": "log"}}]}
       """));
 
     assertThatThrownBy(() -> PumpService.start(config).toCompletionStage().toCompletableFuture().get())
       .cause()
       .isInstanceOf(InvalidConfigException.class)
-      .hasMessage("invalid configuration: cluster.enabled: clustering is not available in this version yet; "
-        + "set it to false");
+      .hasMessage("invalid configuration: cluster.host: host '0.0.0.0' is a wildcard address: give the address "
+        + "the other members reach this node at");
   }
 
   /** A sink that cannot be built. */

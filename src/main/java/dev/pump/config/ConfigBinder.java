@@ -6,6 +6,9 @@ import dev.pump.source.Overlap;
 import dev.pump.trigger.CatchUp;
 import dev.pump.trigger.CronSchedule;
 import dev.pump.trigger.FiringMode;
+import dev.pump.trigger.WebhookTrigger;
+import dev.pump.trigger.WebhookTrigger.RateLimit;
+import dev.pump.trigger.WebhookTrigger.Signature;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -24,7 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -35,8 +41,10 @@ import java.util.regex.Pattern;
 final class ConfigBinder {
 
   static final List<String> TOP_KEYS = List.of("http", "dataDir", "shutdownGrace", "cluster", "pipelines");
-  static final List<String> HTTP_KEYS = List.of("host", "port", "apiToken", "maxBodyBytes");
-  static final List<String> CLUSTER_KEYS = List.of("enabled", "name", "host", "port", "members");
+  static final List<String> HTTP_KEYS =
+    List.of("host", "port", "apiToken", "maxBodyBytes", "idleTimeout", "maxHeaderBytes");
+  static final List<String> CLUSTER_KEYS =
+    List.of("enabled", "name", "host", "port", "members", "takeoverWindow", "nodeName");
   static final List<String> PIPELINE_KEYS = List.of("id", "source", "triggers", "processors", "sink");
   static final List<String> PROCESSOR_KEYS = List.of("class", "config");
 
@@ -45,7 +53,8 @@ final class ConfigBinder {
     "cron", withTimePolicyKeys("type", "id", "schedule", "zone", "dst"),
     "periodic", withTimePolicyKeys("type", "id", "interval", "fireAtStart"),
     "pubsub", List.of("type", "id", "topic"),
-    "webhook", List.of("type", "id", "name", "secret"),
+    "webhook", List.of("type", "id", "name", "secret", "secretEnv", "signature", "tolerance", "token", "tokenEnv",
+      "rateLimit", "burst"),
     "opportunistic", List.of("type", "id", "chilldown"),
     "runonce", List.of("type", "id"));
   static final Map<String, List<String>> SOURCE_KEYS = orderedMap(
@@ -64,9 +73,14 @@ final class ConfigBinder {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final String ID_RULE =
     "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit";
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern RATE = Pattern.compile("(\\d{1,9})\\s*/\\s*(\\S+)");
+  private static final int MAX_BURST = 1_000_000;
   private static final Pattern MEMBER = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\s\\[\\]]+):(\\d{1,5})");
 
   private final Problems problems;
+  /** Where {@code secretEnv} and {@code tokenEnv} are looked up: the process environment, or a test's. */
+  private Function<String, String> environment = System::getenv;
 
   // cross-references, checked once every pipeline is read
   private final Map<String, String> triggerIds = new LinkedHashMap<>();      // id -> path of its entry
@@ -108,12 +122,18 @@ final class ConfigBinder {
     node.checkKeys(HTTP_KEYS);
     String host = nonBlank(node, "host", HttpConfig.DEFAULT_HOST);
     Integer port = node.integer("port", HttpConfig.DEFAULT_PORT, 0, 65_535);
-    String apiToken = node.string("apiToken", "");
+    String apiToken = secretString(node, "apiToken");
     Long maxBodyBytes = node.number("maxBodyBytes", HttpConfig.DEFAULT_MAX_BODY_BYTES, 0, Long.MAX_VALUE);
+    Duration idleTimeout = node.duration("idleTimeout", HttpConfig.DEFAULT_IDLE_TIMEOUT, HttpConfig.MIN_IDLE_TIMEOUT);
+    if (idleTimeout != null && idleTimeout.toMillis() > Integer.MAX_VALUE) {
+      node.problem("idleTimeout", "must be at most 24d, got \"" + Durations.format(idleTimeout) + "\"");
+    }
+    Integer maxHeaderBytes = node.integer("maxHeaderBytes", HttpConfig.DEFAULT_MAX_HEADER_BYTES,
+      HttpConfig.MIN_HEADER_BYTES, HttpConfig.MAX_HEADER_BYTES);
     if (problems.count() > before) {
       return HttpConfig.defaults();
     }
-    return new HttpConfig(host, port, apiToken, maxBodyBytes);
+    return new HttpConfig(host, port, apiToken, maxBodyBytes, idleTimeout, maxHeaderBytes);
   }
 
   private Path bindDataDir(ConfigNode top) {
@@ -153,10 +173,12 @@ final class ConfigBinder {
         }
       }
     }
+    Duration takeoverWindow = node.duration("takeoverWindow", ClusterConfig.DEFAULT_TAKEOVER_WINDOW, Duration.ZERO);
+    String nodeName = nonBlank(node, "nodeName", null);
     if (problems.count() > before) {
       return ClusterConfig.defaults();
     }
-    return new ClusterConfig(enabled, name, host, port, members);
+    return new ClusterConfig(enabled, name, host, port, members, takeoverWindow, nodeName);
   }
 
   private static boolean isMember(String text) {
@@ -335,12 +357,23 @@ final class ConfigBinder {
 
   private TriggerConfig webhook(ConfigNode node, String id) {
     String name = node.has("name") ? id(node, "name") : id;
-    String secret = node.string("secret", "");
-    if (secret != null && !secret.isEmpty()) {
-      // accepting it unverified would let an operator believe the webhook is protected
-      node.problem("secret", "webhook signatures are not verified by this version yet: leave secret empty "
-        + "and protect the webhook by other means (http.host on a private network, a reverse proxy)");
-      secret = null;
+    String secret = secret(node, "secret", "secretEnv");
+    String token = secret(node, "token", "tokenEnv");
+    Signature signature = signature(node, secret);
+    Duration tolerance = node.duration("tolerance", WebhookTrigger.DEFAULT_TOLERANCE, Duration.ofSeconds(1));
+    Optional<RateLimit> rateLimit = rateLimit(node);
+    if (secret != null && !secret.isEmpty() && signature != null) {
+      try {
+        WebhookTrigger.keyOf(secret, signature);
+      } catch (IllegalArgumentException e) {
+        // the message never holds the secret
+        node.problem(node.has("secret") ? "secret" : "secretEnv", e.getMessage());
+        secret = null;
+      }
+    }
+    if (token != null && !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      node.problem(node.has("token") ? "token" : "tokenEnv", "must be visible ASCII characters without spaces");
+      token = null;
     }
     if (name != null && id != null) {
       String where = node.has("name") ? node.pathOf("name") : node.pathOf("id");
@@ -350,7 +383,110 @@ final class ConfigBinder {
           + (node.has("name") ? "" : "; a webhook without a name is named after its id"));
       }
     }
-    return id == null || name == null || secret == null ? null : new TriggerConfig.Webhook(id, name, secret);
+    if (id == null || name == null || secret == null || token == null || signature == null || tolerance == null
+      || rateLimit == null) {
+      return null;
+    }
+    return new TriggerConfig.Webhook(id, name, secret, signature, tolerance, token, rateLimit.orElse(null));
+  }
+
+  /**
+   * Reads a secret given inline under {@code key} or by the name of an environment variable under
+   * {@code envKey}; no message ever shows its value.
+   *
+   * @return the secret, {@code ""} when neither is given, {@code null} after reporting a problem
+   */
+  private String secret(ConfigNode node, String key, String envKey) {
+    if (node.has(key) && node.has(envKey)) {
+      node.problem(envKey, "give " + key + " or " + envKey + ", not both");
+      return null;
+    }
+    if (!node.has(envKey)) {
+      return secretString(node, key);
+    }
+    String variable = node.string(envKey, null);
+    if (variable == null) {
+      return null;
+    }
+    if (!ENV_NAME.matcher(variable).matches()) {
+      node.problem(envKey, "must be the name of an environment variable (letters, digits, '_'), got \""
+        + variable + "\"");
+      return null;
+    }
+    String value = environment.apply(variable);
+    if (value == null || value.isEmpty()) {
+      node.problem(envKey, "environment variable " + variable + (value == null ? " is not set" : " is empty"));
+      return null;
+    }
+    return value;
+  }
+
+  /** A string that is a secret: a value of another type is reported without being shown. */
+  private static String secretString(ConfigNode node, String key) {
+    Object value = node.json().getValue(key);
+    if (value == null) {
+      return "";
+    }
+    if (value instanceof String text) {
+      return text;
+    }
+    node.problem(key, "must be a string (put it in quotes)");
+    return null;
+  }
+
+  private static Signature signature(ConfigNode node, String secret) {
+    if (!node.has("signature")) {
+      return secret == null ? null : secret.isEmpty() ? Signature.NONE : Signature.STANDARD;
+    }
+    String text = node.string("signature", null);
+    if (text == null) {
+      return null;
+    }
+    List<String> names = List.of(Signature.STANDARD.configName(), Signature.GITHUB.configName());
+    if (!names.contains(text)) {
+      node.problem("signature", "must be standard (Standard Webhooks) or github, got \"" + text + "\""
+        + Suggestions.closest(text, names).map(s -> " (did you mean '" + s + "'?)").orElse(""));
+      return null;
+    }
+    if (secret != null && secret.isEmpty()) {
+      node.problem("signature", "needs a secret or secretEnv to check signatures with");
+      return null;
+    }
+    return secret == null ? null : Signature.valueOf(text.toUpperCase(Locale.ROOT));
+  }
+
+  /** @return the rate limit, empty for {@code off}, {@code null} after reporting a problem */
+  private static Optional<RateLimit> rateLimit(ConfigNode node) {
+    RateLimit fallback = RateLimit.DEFAULT;
+    if (node.has("rateLimit")) {
+      Object value = node.json().getValue("rateLimit");
+      String text = value instanceof String s ? s.trim() : null;
+      if ("off".equals(text)) {
+        if (node.has("burst")) {
+          node.problem("burst", "has no meaning with rateLimit: off");
+          return null;
+        }
+        return Optional.empty();
+      }
+      Matcher m = text == null ? null : RATE.matcher(text);
+      Optional<Duration> per = m != null && m.matches()
+        ? Durations.parse(m.group(2).matches("ms|s|m|h|d") ? "1" + m.group(2) : m.group(2)) : Optional.empty();
+      if (per.isEmpty() || per.get().isZero() || Long.parseLong(m.group(1)) < 1) {
+        node.problem("rateLimit", "must be <requests>/<period> such as 100/s, 600/m or 5/30s, or off; got "
+          + ConfigNode.describe(value));
+        return null;
+      }
+      long requests = Long.parseLong(m.group(1));
+      fallback = new RateLimit(requests, per.get(), (int) Math.min(requests, MAX_BURST));
+    }
+    Integer burst = node.integer("burst", fallback.burst(), 1, MAX_BURST);
+    return burst == null ? null : Optional.of(new RateLimit(fallback.requests(), fallback.per(), burst));
+  }
+
+  /** Where {@code secretEnv} and {@code tokenEnv} are looked up; for tests. */
+  ConfigBinder withEnvironment(Function<String, String> environment) {
+    this.environment = Objects.requireNonNull(environment, "environment");
+    return this;
   }
 
   private List<String> topics(ConfigNode node) {

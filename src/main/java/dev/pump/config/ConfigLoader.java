@@ -253,6 +253,9 @@ public final class ConfigLoader {
     map.put("PUMP_CLUSTER_HOST", "cluster.host");
     map.put("PUMP_CLUSTER_PORT", "cluster.port");
     map.put("PUMP_CLUSTER_MEMBERS", "cluster.members");
+    map.put("PUMP_CLUSTER_NAME", "cluster.name");
+    map.put("PUMP_CLUSTER_NODE_NAME", "cluster.nodeName");
+    map.put("PUMP_CLUSTER_TAKEOVER_WINDOW", "cluster.takeoverWindow");
     return java.util.Collections.unmodifiableMap(map);
   }
 }

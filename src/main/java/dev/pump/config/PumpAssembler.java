@@ -121,7 +121,15 @@ public final class PumpAssembler {
         .withId(pubsub.id());
     }
     if (config instanceof TriggerConfig.Webhook webhook) {
-      return new WebhookTrigger(app, webhook.name()).withId(webhook.id());
+      WebhookTrigger trigger = new WebhookTrigger(app, webhook.name()).withId(webhook.id())
+        .withTolerance(webhook.tolerance());
+      if (!webhook.secret().isEmpty()) {
+        trigger.withSecret(webhook.secret(), webhook.signature());
+      }
+      if (!webhook.token().isEmpty()) {
+        trigger.withToken(webhook.token());
+      }
+      return webhook.rateLimit() == null ? trigger.withoutRateLimit() : trigger.withRateLimit(webhook.rateLimit());
     }
     if (config instanceof TriggerConfig.Opportunistic opportunistic) {
       return new OpportunisticTrigger(app).withChilldown(opportunistic.chilldown()).withId(opportunistic.id());

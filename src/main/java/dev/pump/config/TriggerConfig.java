@@ -1,6 +1,9 @@
 package dev.pump.config;
 
 import dev.pump.trigger.CronSchedule;
+import dev.pump.trigger.WebhookTrigger;
+import dev.pump.trigger.WebhookTrigger.RateLimit;
+import dev.pump.trigger.WebhookTrigger.Signature;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -70,27 +73,56 @@ public sealed interface TriggerConfig {
   }
 
   /**
-   * {@code { type: webhook, id, name, secret }}: fires on {@code POST /webhooks/{name}}.
+   * {@code { type: webhook, id, name, secret | secretEnv, signature, tolerance, token | tokenEnv,
+   * rateLimit, burst }}: fires on {@code POST /webhooks/{name}}.
    *
    * @param name the last path segment of the webhook URL; defaults to the id
-   * @param secret empty for none; never shown by {@code toString()}
+   * @param secret empty for none; never shown by {@code toString()} or {@link #toRedactedJson()}
+   * @param signature {@link Signature#NONE} exactly when there is no secret
+   * @param tolerance how far a Standard Webhooks timestamp may be from now, either way
+   * @param token empty for none; never shown
+   * @param rateLimit {@code null}: no rate limit
    */
-  record Webhook(String id, String name, String secret) implements TriggerConfig {
+  record Webhook(String id, String name, String secret, Signature signature, Duration tolerance, String token,
+                 RateLimit rateLimit) implements TriggerConfig {
     public Webhook {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(secret, "secret");
+      Objects.requireNonNull(signature, "signature");
+      Objects.requireNonNull(tolerance, "tolerance");
+      Objects.requireNonNull(token, "token");
+      if (secret.isEmpty() != (signature == Signature.NONE)) {
+        throw new IllegalArgumentException("a webhook has a signature scheme exactly when it has a secret");
+      }
+    }
+
+    /** No token, the default tolerance and rate limit, and Standard Webhooks signatures if {@code secret} is set. */
+    public Webhook(String id, String name, String secret) {
+      this(id, name, secret, secret.isEmpty() ? Signature.NONE : Signature.STANDARD,
+        WebhookTrigger.DEFAULT_TOLERANCE, "", RateLimit.DEFAULT);
     }
 
     @Override
     public JsonObject toRedactedJson() {
       return new JsonObject().put("type", "webhook").put("id", id).put("name", name)
-        .put("secret", Redaction.redact(secret));
+        .put("secret", Redaction.redact(secret))
+        .put("signature", signature.configName())
+        .put("tolerance", Durations.format(tolerance))
+        .put("token", Redaction.redact(token))
+        .put("rateLimit", rateLimit == null ? "off" : rateText(rateLimit))
+        .put("burst", rateLimit == null ? null : rateLimit.burst());
+    }
+
+    /** @return {@code 100/s}, {@code 10/m}, {@code 5/30s}: the configuration's form of a rate */
+    static String rateText(RateLimit limit) {
+      String per = Durations.format(limit.per());
+      return limit.requests() + "/" + (per.matches("1(ms|s|m|h|d)") ? per.substring(1) : per);
     }
 
     @Override
     public String toString() {
-      return "Webhook[id=" + id + ", name=" + name + ", secret=" + Redaction.redact(secret) + "]";
+      return "Webhook" + toRedactedJson().encode();
     }
   }
 

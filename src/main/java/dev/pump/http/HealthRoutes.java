@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /health}, answered by vertx-health-check's {@link HealthCheckHandler} with one check per
@@ -36,27 +37,57 @@ import java.util.Set;
 public final class HealthRoutes {
 
   static final String CHECK_PREFIX = "pipeline.";
+  /** The name of the optional cluster check. */
+  static final String CLUSTER_CHECK = "cluster";
 
   private final PumpView view;
   private final HealthCheckHandler handler;
+  private final boolean clustered;
   // guarded by this
   private final Set<String> registered = new HashSet<>();
 
-  private HealthRoutes(Vertx vertx, PumpView view) {
+  private HealthRoutes(Vertx vertx, PumpView view, Supplier<JsonObject> cluster) {
     this.view = view;
     this.handler = HealthCheckHandler.createWithHealthChecks(HealthChecks.create(vertx));
+    this.clustered = cluster != null;
+    if (cluster != null) {
+      handler.register(CLUSTER_CHECK, promise -> promise.complete(clusterStatus(cluster.get())));
+    }
   }
 
   public static void mount(Router router, Vertx vertx, PumpView view) {
+    mount(router, vertx, view, null);
+  }
+
+  /**
+   * Like {@link #mount(Router, Vertx, PumpView)}, plus a check named {@code cluster}: UP while this node is
+   * an active member of its cluster, DOWN otherwise; {@code data} holds {@code name}, {@code node},
+   * {@code size} (members seen) and {@code safe} (every partition backed up; false for a moment after a
+   * member joins or leaves, which does not make the check DOWN).
+   *
+   * @param cluster the state of {@code GET /api/cluster} (needs {@code active}), asked on every request and
+   *     never blocking; {@code null} when the node is not clustered (no check)
+   */
+  public static void mount(Router router, Vertx vertx, PumpView view, Supplier<JsonObject> cluster) {
     Objects.requireNonNull(router, "router");
-    HealthRoutes routes = new HealthRoutes(Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(view, "view"));
+    HealthRoutes routes = new HealthRoutes(Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(view, "view"),
+      cluster);
     router.get("/health").handler(routes::syncChecks).handler(routes.handler);
+  }
+
+  static Status clusterStatus(JsonObject state) {
+    JsonObject data = new JsonObject()
+      .put("name", state.getString("name"))
+      .put("node", state.getString("node"))
+      .put("size", state.getInteger("size"))
+      .put("safe", state.getBoolean("safe"));
+    return state.getBoolean("active", false) ? Status.OK(data) : Status.KO(data);
   }
 
   /** Gives every current pipeline its check and drops the checks of pipelines that are gone. */
   private void syncChecks(RoutingContext ctx) {
     List<Pipeline> pipelines = view.pipelines();
-    if (pipelines.isEmpty()) {
+    if (pipelines.isEmpty() && !clustered) {
       ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("status", "UP").put("checks", new JsonArray()).put("outcome", "UP").encode());
       return;

@@ -1,11 +1,18 @@
 package dev.pump.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
 
 /** Every error answer is JSON: {@code {"error": "what went wrong"}} with a fitting status. */
 public final class HttpErrors {
@@ -37,6 +44,48 @@ public final class HttpErrors {
         send(ctx, status, message(status, failure));
       });
     }
+  }
+
+  /**
+   * Answers a request the HTTP decoder could not read, as Vert.x's default does (431 headers too
+   * large, 414 request line too long, 400 otherwise) but in JSON, and closes the connection.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status;
+    String message;
+    if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      message = "request headers too large";
+    } else if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      message = "request line too long";
+    } else {
+      status = 400;
+      message = "malformed HTTP request";
+    }
+    HttpServerResponse response = request.response();
+    response.setStatusCode(status)
+      .putHeader("Content-Type", "application/json")
+      .putHeader("Connection", "close")
+      .end(new JsonObject().put("error", message).encode())
+      .onComplete(ar -> request.connection().close());
+  }
+
+  /**
+   * Answers 408 to a request whose body did not arrive in time, if nothing was answered yet.
+   *
+   * @return completes when the answer is written (or at once when there is none to write)
+   */
+  public static Future<Void> requestTimeout(HttpServerRequest request, Duration timeout) {
+    HttpServerResponse response = request.response();
+    if (response.ended() || response.headWritten()) {
+      return Future.succeededFuture();
+    }
+    return response.setStatusCode(408)
+      .putHeader("Content-Type", "application/json")
+      .putHeader("Connection", "close")
+      .end(new JsonObject().put("error", "request not received within " + timeout.toMillis() + " ms").encode());
   }
 
   private static String message(int status, Throwable failure) {

@@ -4,6 +4,7 @@ import dev.pump.pipeline.Pipeline;
 import dev.pump.pipeline.PipelineCounters;
 import dev.pump.trigger.Trigger;
 import dev.pump.trigger.TriggerEvent;
+import dev.pump.trigger.WebhookTrigger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -43,6 +44,9 @@ import java.util.function.ToDoubleFunction;
  *       {@code pump_pipeline_errors_total}, {@code pump_pipeline_warnings_total}, all {@code {pipeline}}</td>
  *       <td>function counters reading {@link PipelineCounters} at scrape time</td></tr>
  *   <tr><td>{@code pump_pipeline_ready{pipeline}}</td><td>gauge, 1 ready, 0 not</td></tr>
+ *   <tr><td>{@code pump_webhook_refused_total{webhook,reason}}</td><td>function counter of refused webhook
+ *       requests, reason {@code rate_limit}, {@code token}, {@code signature}, {@code timestamp}, {@code replay},
+ *       {@code content_type}, {@code too_large}, {@code bad_body} or {@code paused}</td></tr>
  * </table>
  *
  * <h2>A Vert.x 5.0.7 instance whose Prometheus registry is active</h2>
@@ -93,6 +97,7 @@ public final class PumpMetrics {
   private final Map<String, Timer> cycleDurations = new ConcurrentHashMap<>();
   private final Map<String, Counter> cycleOutcomes = new ConcurrentHashMap<>();
   private final Set<String> boundPipelines = ConcurrentHashMap.newKeySet();
+  private final Set<String> boundWebhooks = ConcurrentHashMap.newKeySet();
 
   /**
    * @param registry where the meters go: Vert.x's Prometheus registry, or any other
@@ -155,6 +160,27 @@ public final class PumpMetrics {
    */
   public void bindPipelines() {
     view.pipelines().forEach(this::bind);
+    bindWebhooks();
+  }
+
+  /**
+   * Registers {@code pump_webhook_refused_total{webhook,reason}} for every webhook trigger of the
+   * application not bound yet, one series per {@link WebhookTrigger.Refusal}, zeros included so that
+   * alerts see a series before the first refusal. {@code webhook} is the webhook's name (its URL
+   * segment); requests to unknown names have no webhook and are not counted. Called by
+   * {@link #bindPipelines()}.
+   */
+  public void bindWebhooks() {
+    for (Trigger trigger : view.triggers()) {
+      if (trigger instanceof WebhookTrigger webhook && boundWebhooks.add(webhook.name())) {
+        for (WebhookTrigger.Refusal reason : WebhookTrigger.Refusal.values()) {
+          FunctionCounter.builder("pump.webhook.refused", webhook, w -> w.refusals(reason))
+            .description("Webhook requests refused, by reason")
+            .tags("webhook", webhook.name(), "reason", reason.label())
+            .register(registry);
+        }
+      }
+    }
   }
 
   private void bind(Pipeline pipeline) {

@@ -2,7 +2,10 @@ package dev.pump.http;
 
 import dev.pump.trigger.TriggerEvent;
 import dev.pump.trigger.WebhookTrigger;
+import dev.pump.trigger.WebhookTrigger.Refusal;
+import dev.pump.trigger.WebhookTrigger.Signature;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -11,23 +14,61 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 /**
- * {@code POST /webhooks/{name}}: where a webhook request is turned into a fire.
- * <ul>
- *   <li>202 {@code {"trigger", "firing"}}: the trigger fired with the body as {@code args};</li>
+ * {@code POST /webhooks/{name}}: where a webhook request is checked and turned into a fire. The
+ * checks, in order, each refusal counted on the trigger ({@link WebhookTrigger#refused}):
+ * <ol>
+ *   <li>404: no webhook of that name (before anything is read);</li>
+ *   <li>429 with {@code Retry-After}: over the webhook's rate limit (a token bucket);</li>
+ *   <li>401 {@code token missing|invalid}: {@code Authorization: Bearer} is not the webhook's token;</li>
+ *   <li>401 {@code signature missing}, {@code timestamp outside tolerance}: Standard Webhooks headers
+ *       absent, or {@code webhook-timestamp} further than the tolerance from now, either way;</li>
+ *   <li>415: a {@code Content-Type} that is not JSON ({@code application/json}, {@code application/*+json});
+ *       no content type is fine;</li>
+ *   <li>413: a body over {@code maxBodyBytes};</li>
+ *   <li>401 {@code signature invalid}: no signature matches the body (compared in constant time);</li>
  *   <li>400: the body is not a JSON object (an empty body counts as {@code {}});</li>
- *   <li>404: no webhook of that name; 409: the trigger is paused; 413: body over the limit.</li>
- * </ul>
+ *   <li>409: a Standard Webhooks {@code webhook-id} already received within the tolerance (a replay,
+ *       not fired again), or the trigger is paused;</li>
+ *   <li>202 {@code {"trigger", "firing"}}: fired, with the body as {@code args}; {@code firing} is the
+ *       sender's delivery id ({@code webhook-id}, or {@code X-GitHub-Delivery} for GitHub signatures) when
+ *       there is one.</li>
+ * </ol>
+ * The answers never say more than the reason: not which signature was expected, nor the secret.
  */
 public final class WebhookRoutes {
 
-  private final Function<String, Optional<WebhookTrigger>> webhooks;
+  /** What a delivery id ({@code webhook-id}, {@code X-GitHub-Delivery}) may be: it becomes the firing id. */
+  private static final Pattern DELIVERY_ID = Pattern.compile("[\\x21-\\x7e]{1,256}");
+  private static final Pattern TIMESTAMP = Pattern.compile("\\d{1,12}");
+  /** Most delivery ids one webhook remembers; beyond it deliveries get 429 until the oldest expire. */
+  static final int MAX_REMEMBERED_DELIVERIES = 100_000;
 
-  private WebhookRoutes(Function<String, Optional<WebhookTrigger>> webhooks) {
+  private final Function<String, Optional<WebhookTrigger>> webhooks;
+  private final InstantSource clock;
+  private final LongSupplier nanoTime;
+  // by identity: triggers do not override equals
+  private final Map<WebhookTrigger, Guard> guards = new ConcurrentHashMap<>();
+
+  private WebhookRoutes(Function<String, Optional<WebhookTrigger>> webhooks, InstantSource clock,
+                        LongSupplier nanoTime) {
     this.webhooks = webhooks;
+    this.clock = clock;
+    this.nanoTime = nanoTime;
   }
 
   /**
@@ -35,12 +76,23 @@ public final class WebhookRoutes {
    * @param maxBodyBytes larger bodies are refused with 413
    */
   public static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes) {
-    WebhookRoutes routes = new WebhookRoutes(webhooks);
-    // the name is checked on a route of its own, before any body is read
-    router.post("/webhooks/:name").handler(routes::requireKnownName);
+    mount(router, webhooks, maxBodyBytes, InstantSource.system(), System::nanoTime);
+  }
+
+  /**
+   * Like {@link #mount(Router, Function, long)}, with the clock timestamps are checked against
+   * (the real one: senders sign with real time) and the monotonic clock of rate limits.
+   */
+  static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes,
+                    InstantSource clock, LongSupplier nanoTime) {
+    WebhookRoutes routes = new WebhookRoutes(webhooks, clock, nanoTime);
+    // the name and the head are checked on a route of their own, before any body is read (vertx-web
+    // wants a body handler before any user handler of its route)
+    router.post("/webhooks/:name").handler(routes::requireKnownName).handler(routes::checkHead);
     router.post("/webhooks/:name")
       .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
-      .handler(routes::fire);
+      .handler(routes::fire)
+      .failureHandler(routes::countFailure);
   }
 
   private void requireKnownName(RoutingContext ctx) {
@@ -54,18 +106,118 @@ public final class WebhookRoutes {
     ctx.next();
   }
 
-  private void fire(RoutingContext ctx) {
+  /** Everything that can be refused from the request head alone, before the body is read. */
+  private void checkHead(RoutingContext ctx) {
     WebhookTrigger trigger = ctx.get(WebhookTrigger.class.getName());
-    JsonObject args;
-    try {
-      args = parseBody(ctx.body().buffer());
-    } catch (IllegalArgumentException e) {
-      HttpErrors.send(ctx, 400, e.getMessage());
+    HttpServerRequest request = ctx.request();
+    long waitNanos = guard(trigger).takeToken(nanoTime.getAsLong());
+    if (waitNanos > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(
+        waitNanos + 999_999_999))));
+      refuse(ctx, trigger, Refusal.RATE_LIMIT, 429, "rate limit exceeded");
       return;
     }
-    Optional<TriggerEvent> event = trigger.fireDelivery(args, null);
+    if (trigger.hasToken()) {
+      String presented = bearer(request.getHeader("Authorization"));
+      if (!trigger.tokenMatches(presented)) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        refuse(ctx, trigger, Refusal.TOKEN, 401, presented == null ? "token missing" : "token invalid");
+        return;
+      }
+    }
+    if (trigger.signature() == Signature.STANDARD) {
+      String id = request.getHeader("webhook-id");
+      String timestamp = request.getHeader("webhook-timestamp");
+      if (id == null || timestamp == null || request.getHeader("webhook-signature") == null) {
+        refuse(ctx, trigger, Refusal.SIGNATURE, 401, "signature missing");
+        return;
+      }
+      if (!DELIVERY_ID.matcher(id).matches()) {
+        refuse(ctx, trigger, Refusal.SIGNATURE, 401, "signature invalid");
+        return;
+      }
+      if (!withinTolerance(timestamp, trigger)) {
+        refuse(ctx, trigger, Refusal.TIMESTAMP, 401, "timestamp outside tolerance");
+        return;
+      }
+    } else if (trigger.signature() == Signature.GITHUB && request.getHeader("X-Hub-Signature-256") == null) {
+      refuse(ctx, trigger, Refusal.SIGNATURE, 401, "signature missing");
+      return;
+    }
+    String contentType = request.getHeader("Content-Type");
+    if (contentType != null && !isJson(contentType)) {
+      refuse(ctx, trigger, Refusal.CONTENT_TYPE, 415, "body must be JSON: send Content-Type: application/json");
+      return;
+    }
+    ctx.next();
+  }
+
+  private void fire(RoutingContext ctx) {
+    WebhookTrigger trigger = ctx.get(WebhookTrigger.class.getName());
+    HttpServerRequest request = ctx.request();
+    Buffer buffer = ctx.body().buffer();
+    byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
+    String delivery;
+    switch (trigger.signature()) {
+      case STANDARD -> {
+        delivery = request.getHeader("webhook-id");
+        byte[] key = trigger.signingKey().orElseThrow();
+        if (!WebhookSignatures.standardMatches(key, delivery, request.getHeader("webhook-timestamp"), body,
+          request.getHeader("webhook-signature"))) {
+          refuse(ctx, trigger, Refusal.SIGNATURE, 401, "signature invalid");
+          return;
+        }
+      }
+      case GITHUB -> {
+        byte[] key = trigger.signingKey().orElseThrow();
+        if (!WebhookSignatures.githubMatches(key, body, request.getHeader("X-Hub-Signature-256"))) {
+          refuse(ctx, trigger, Refusal.SIGNATURE, 401, "signature invalid");
+          return;
+        }
+        String github = request.getHeader("X-GitHub-Delivery");
+        delivery = github != null && DELIVERY_ID.matcher(github).matches() ? github : null;
+      }
+      default -> {
+        delivery = request.getHeader("webhook-id");
+        if (delivery != null && !DELIVERY_ID.matcher(delivery).matches()) {
+          refuse(ctx, trigger, Refusal.BAD_BODY, 400, "webhook-id must be 1-256 visible ASCII characters");
+          return;
+        }
+      }
+    }
+    JsonObject args;
+    try {
+      args = parseBody(buffer);
+    } catch (IllegalArgumentException e) {
+      refuse(ctx, trigger, Refusal.BAD_BODY, 400, e.getMessage());
+      return;
+    }
+    Guard guard = guard(trigger);
+    boolean remembered = false;
+    if (trigger.signature() == Signature.STANDARD) {
+      long now = clock.millis();
+      long expires = Long.parseLong(request.getHeader("webhook-timestamp")) * 1000 + trigger.tolerance().toMillis();
+      switch (guard.replays.record(delivery, expires, now)) {
+        case REPLAY -> {
+          refuse(ctx, trigger, Refusal.REPLAY, 409, "delivery '" + delivery + "' was already received");
+          return;
+        }
+        case FULL -> {
+          ctx.response().putHeader("Retry-After",
+            Long.toString(Math.max(1, (guard.replays.millisUntilRoom(now) + 999) / 1000)));
+          refuse(ctx, trigger, Refusal.RATE_LIMIT, 429, "too many deliveries within the tolerance");
+          return;
+        }
+        default -> remembered = true;
+      }
+    }
+    Optional<TriggerEvent> event = trigger.fireDelivery(args, delivery);
     if (event.isEmpty()) {
-      HttpErrors.send(ctx, 409, "trigger '" + trigger.id() + "' is paused");
+      if (remembered) {
+        // not fired: the sender's retry, once the trigger resumes, must get through
+        guard.replays.forget(delivery);
+      }
+      refuse(ctx, trigger, Refusal.PAUSED, 409, "trigger '" + trigger.id() + "' is paused");
       return;
     }
     ctx.response()
@@ -74,20 +226,123 @@ public final class WebhookRoutes {
       .end(new JsonObject().put("trigger", trigger.id()).put("firing", event.get().firing()).encode());
   }
 
+  /** Counts the failures of this route (413 from the body handler), then lets the error handler answer. */
+  private void countFailure(RoutingContext ctx) {
+    WebhookTrigger trigger = ctx.get(WebhookTrigger.class.getName());
+    if (trigger != null && ctx.statusCode() == 413) {
+      trigger.refused(Refusal.TOO_LARGE);
+    }
+    ctx.next();
+  }
+
+  private static void refuse(RoutingContext ctx, WebhookTrigger trigger, Refusal reason, int status, String message) {
+    trigger.refused(reason);
+    HttpErrors.send(ctx, status, message);
+  }
+
+  private Guard guard(WebhookTrigger trigger) {
+    Optional<WebhookTrigger.RateLimit> limit = trigger.rateLimit();
+    Guard guard = guards.get(trigger);
+    if (guard == null || !guard.limit.equals(limit)) {
+      // first request, or the limit changed before the trigger was deployed
+      guard = new Guard(limit, limit.map(l -> new TokenBucket(l, nanoTime.getAsLong())).orElse(null),
+        new ReplayCache(MAX_REMEMBERED_DELIVERIES));
+      guards.put(trigger, guard);
+    }
+    return guard;
+  }
+
+  private boolean withinTolerance(String timestamp, WebhookTrigger trigger) {
+    if (!TIMESTAMP.matcher(timestamp).matches()) {
+      return false;
+    }
+    long skewMillis = Math.abs(clock.millis() - Long.parseLong(timestamp) * 1000);
+    return skewMillis <= trigger.tolerance().toMillis();
+  }
+
+  private static String bearer(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String token = authorization.substring(7).trim();
+    return token.isEmpty() ? null : token;
+  }
+
+  /** {@code application/json} or {@code application/<anything>+json}, parameters (charset) allowed. */
+  static boolean isJson(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
+  }
+
+  /** The rate limiter and replay cache of one webhook. */
+  private record Guard(Optional<WebhookTrigger.RateLimit> limit, TokenBucket bucket, ReplayCache replays) {
+    long takeToken(long nowNanos) {
+      return bucket == null ? 0 : bucket.tryTake(nowNanos);
+    }
+  }
+
+  /**
+   * @return the body as a JSON object; an empty or blank body is {@code {}}
+   * @throws IllegalArgumentException when the body is not strict UTF-8 (overlong forms included), not
+   *     JSON within Jackson's limits (nesting 1000, numbers of 1000 digits), not an object, or holds a
+   *     number no double can hold
+   */
   static JsonObject parseBody(Buffer body) {
-    if (body == null || body.length() == 0 || body.toString().isBlank()) {
+    if (body == null || body.length() == 0) {
+      return new JsonObject();
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(body.getBytes()))
+        .toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("body is not valid UTF-8");
+    }
+    if (text.isBlank()) {
       return new JsonObject();
     }
     Object value;
     try {
-      value = Json.decodeValue(body);
+      value = Json.decodeValue(text);
     } catch (DecodeException e) {
       throw new IllegalArgumentException("body is not valid JSON");
     }
-    if (value instanceof JsonObject json) {
-      return json;
+    if (!(value instanceof JsonObject json)) {
+      throw new IllegalArgumentException("body must be a JSON object, got " + kind(value));
     }
-    throw new IllegalArgumentException("body must be a JSON object, got " + kind(value));
+    if (!allFinite(json)) {
+      // 1e999 would reach sinks as Infinity, which JSON cannot carry
+      throw new IllegalArgumentException("body holds a number out of the range of a double");
+    }
+    return json;
+  }
+
+  /** Walks the decoded body, whose depth Jackson has already bounded. */
+  private static boolean allFinite(Object value) {
+    if (value instanceof Double d) {
+      return Double.isFinite(d);
+    }
+    if (value instanceof Float f) {
+      return Float.isFinite(f);
+    }
+    if (value instanceof JsonObject object) {
+      for (Map.Entry<String, Object> entry : object) {
+        if (!allFinite(entry.getValue())) {
+          return false;
+        }
+      }
+    } else if (value instanceof JsonArray array) {
+      for (Object element : array) {
+        if (!allFinite(element)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static String kind(Object value) {

@@ -19,9 +19,20 @@ public interface SlotLedger {
   /**
    * Claims {@code slot} of a trigger for this node.
    *
-   * @return true if this node won the slot and must fire it; false if another node has it
+   * @return true if this node won the slot and must fire it; false if another node has it. A cluster
+   *     ledger may complete it late: a node that lost the slot to one that then died before firing it
+   *     gets true when it takes the slot over. A failed future means "do not fire".
    */
   Future<Boolean> claim(String triggerId, Instant slot);
+
+  /**
+   * Tells the ledger that this node has handled a slot it won: the fire is published (or was refused
+   * because the trigger is paused). A cluster ledger marks the claim, so that no other node takes the
+   * slot over when this one leaves. The default does nothing.
+   */
+  default Future<Void> markFired(String triggerId, Instant slot) {
+    return Future.succeededFuture();
+  }
 
   /** @return the last slot the trigger fired, on any node; empty if it never fired */
   Future<Optional<Instant>> lastFired(String triggerId);

@@ -315,6 +315,9 @@ public abstract class TimeTrigger extends Trigger {
         lostClaims.incrementAndGet();
       } else if (won.result()) {
         fireAndRecord(slot);
+        // published (or refused while paused): either way this node has handled the slot
+        runtime.slotLedger().markFired(id(), slot)
+          .onFailure(e -> LOG.warn("{}: could not mark slot {} fired: {}", this, slot, e.toString()));
       } else {
         lostClaims.incrementAndGet();
       }

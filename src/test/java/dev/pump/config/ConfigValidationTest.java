@@ -63,7 +63,7 @@ class ConfigValidationTest {
       broken("an unknown top-level key close to a known one", "htp: {}\n" + PIPELINE,
         "htp: unknown key (did you mean 'http'?)"),
       broken("an unknown key with nothing close", "http: { colour: red }\n" + PIPELINE,
-        "http.colour: unknown key (known keys: host, port, apiToken, maxBodyBytes)"),
+        "http.colour: unknown key (known keys: host, port, apiToken, maxBodyBytes, idleTimeout, maxHeaderBytes)"),
       broken("a port that is not a number", "http: { port: abc }\n" + PIPELINE,
         "http.port: must be a number, got \"abc\""),
       broken("a port out of range", "http: { port: 70000 }\n" + PIPELINE,
@@ -71,7 +71,7 @@ class ConfigValidationTest {
       broken("a port with a fraction", "http: { port: 8080.5 }\n" + PIPELINE,
         "http.port: must be a whole number, got 8080.5"),
       broken("a token YAML reads as a number", "http: { apiToken: 12345 }\n" + PIPELINE,
-        "http.apiToken: must be a string, got 12345 (put it in quotes)"),
+        "http.apiToken: must be a string (put it in quotes)"),
       broken("an empty host", "http: { host: \"\" }\n" + PIPELINE,
         "http.host: must not be empty"),
       broken("a negative body limit", "http: { maxBodyBytes: -1 }\n" + PIPELINE,
@@ -300,15 +300,14 @@ class ConfigValidationTest {
         """,
         "pipelines[1].triggers[0].name: webhook name 'deploy' is already used by trigger 'hook-a' "
           + "(pipelines[0].triggers[0])"),
-      broken("a webhook secret, which this version cannot verify", """
+      broken("a whsec_ webhook secret that is not base64", """
         pipelines:
           - id: p
             source: { type: clock }
-            triggers: [{ type: webhook, id: hook, secret: "s3cr3t" }]
+            triggers: [{ type: webhook, id: hook, secret: "whsec_s3cr3t!" }]
             sink: { type: log }
         """,
-        "pipelines[0].triggers[0].secret: webhook signatures are not verified by this version yet: leave secret "
-          + "empty and protect the webhook by other means (http.host on a private network, a reverse proxy)"),
+        "pipelines[0].triggers[0].secret: a secret starting with whsec_ must continue in base64"),
       broken("a processor class that does not exist", """
         pipelines:
           - id: p

@@ -1,0 +1,140 @@
+package dev.pump.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.spi.properties.ClusterProperty;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The Hazelcast cluster manager of the service, configured in code:
+ * <pre>{@code
+ * ClusterManager cm = ClusterSetup.hazelcast("vertx-pump", "10.0.0.1", 5701, List.of("10.0.0.2:5701"));
+ * Vertx vertx = Vertx.builder().with(ClusterSetup.eventBusOn(options, "10.0.0.1"))
+ *   .withClusterManager(cm).buildClustered().await();
+ * }</pre>
+ * An embedding application may build Vert.x with a cluster manager of its own instead; nothing else
+ * of vertx-pump depends on Hazelcast.
+ */
+public final class ClusterSetup {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterSetup.class);
+
+  /** A member silent this long (no heartbeat: power cut, network cut) is declared dead. */
+  public static final int MAX_NO_HEARTBEAT_SECONDS = 10;
+  /** How long a joining node waits for a listed member to answer, per round. */
+  static final int JOIN_CONNECTION_TIMEOUT_SECONDS = 1;
+
+  private ClusterSetup() {
+  }
+
+  /**
+   * Starts from Vert.x's own Hazelcast configuration ({@link ConfigUtil#loadConfig()}: the maps the
+   * clustered event bus needs), then: cluster {@code name}; TCP-IP join over {@code members} (plus
+   * this node); bound to {@code host:port} only, no port auto-increment; multicast and auto-detection
+   * off; phone-home off; no wait before joining; Hazelcast's own shutdown hook off (Vert.x leaves
+   * the cluster when the service closes); logs through SLF4J; heartbeats every second and a silent
+   * member dead after {@value #MAX_NO_HEARTBEAT_SECONDS} s. Members given by name are resolved to
+   * addresses here, once (see {@link #resolved(String)}).
+   *
+   * @param host an address of this machine that the other members reach, or a name resolving to it;
+   *     not a wildcard such as 0.0.0.0
+   * @throws IllegalArgumentException when {@code host} does not resolve, or is a wildcard address
+   */
+  public static HazelcastClusterManager hazelcast(String name, String host, int port, List<String> members) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(members, "members");
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException("cluster port must be between 1 and 65535, got " + port);
+    }
+    String address = bindAddress(host);
+
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(name);
+    config.setProperty(ClusterProperty.PHONE_HOME_ENABLED.getName(), "false");
+    config.setProperty(ClusterProperty.WAIT_SECONDS_BEFORE_JOIN.getName(), "0");
+    config.setProperty(ClusterProperty.SOCKET_BIND_ANY.getName(), "false");
+    config.setProperty(ClusterProperty.SHUTDOWNHOOK_ENABLED.getName(), "false");
+    config.setProperty(ClusterProperty.LOGGING_TYPE.getName(), "slf4j");
+    config.setProperty(ClusterProperty.HEARTBEAT_INTERVAL_SECONDS.getName(), "1");
+    config.setProperty(ClusterProperty.MAX_NO_HEARTBEAT_SECONDS.getName(), String.valueOf(MAX_NO_HEARTBEAT_SECONDS));
+
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(port).setPortAutoIncrement(false);
+    network.getInterfaces().setEnabled(true).setInterfaces(List.of(address));
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    List<String> all = new ArrayList<>();
+    members.forEach(member -> all.add(resolved(member)));
+    String self = address + ":" + port;
+    if (!all.contains(self)) {
+      all.add(self);
+    }
+    // a member that is not up yet refuses at once; waiting 5 s (the default) per round for it only makes the
+    // first node of a cluster slow to start
+    join.getTcpIpConfig().setEnabled(true).setMembers(all).setConnectionTimeoutSeconds(JOIN_CONNECTION_TIMEOUT_SECONDS);
+    return new HazelcastClusterManager(config);
+  }
+
+  /**
+   * The clustered event bus on {@code host}, a free port, advertised as {@code host}.
+   *
+   * @return {@code options}, changed
+   */
+  public static VertxOptions eventBusOn(VertxOptions options, String host) {
+    Objects.requireNonNull(host, "host");
+    EventBusOptions eventBus = options.getEventBusOptions();
+    eventBus.setHost(host).setPort(0).setClusterPublicHost(host);
+    return options;
+  }
+
+  /**
+   * {@code host:port} with the host as an IP address when it resolves. With interfaces restricted,
+   * Hazelcast keeps a member given by NAME only if its address matches one of this node's interfaces,
+   * which drops every other machine (or container); members given by address are not filtered.
+   */
+  static String resolved(String member) {
+    int colon = member.lastIndexOf(':');
+    if (colon <= 0) {
+      return member;
+    }
+    String host = member.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      return member; // an IPv6 literal
+    }
+    try {
+      return InetAddress.getByName(host).getHostAddress() + member.substring(colon);
+    } catch (UnknownHostException e) {
+      LOG.warn("Cluster member '{}' does not resolve (yet); Hazelcast may not reach it", member);
+      return member;
+    }
+  }
+
+  /** The IP address Hazelcast binds to: interfaces are matched by address, not by name. */
+  private static String bindAddress(String host) {
+    Objects.requireNonNull(host, "host");
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("host '" + host + "' does not resolve to an address", e);
+    }
+    if (address.isAnyLocalAddress()) {
+      throw new IllegalArgumentException("host '" + host
+        + "' is a wildcard address: give the address the other members reach this node at");
+    }
+    return address.getHostAddress();
+  }
+}

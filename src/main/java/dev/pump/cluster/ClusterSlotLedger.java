@@ -1,0 +1,362 @@
+package dev.pump.cluster;
+
+import dev.pump.trigger.SlotLedger;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.spi.cluster.ClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@link SlotLedger} of a cluster: each slot of a cluster-once trigger is fired by one live node,
+ * decided in the cluster's shared data ({@code vertx.sharedData().getAsyncMap(...)}), never by
+ * comparing the clocks of nodes.
+ *
+ * <ul>
+ *   <li><b>Claim</b>: {@code putIfAbsent("<trigger>@<slot>", "<member id> <node>", ttl)} in the map
+ *       {@value #CLAIMS_MAP}; the node whose put lands first fires the slot, then marks it fired
+ *       ({@link #markFired}: {@code put("<trigger>@<slot>#fired", ..., ttl)}).</li>
+ *   <li><b>Takeover</b>: a node that lost a claim watches it until the claim is marked fired or the slot
+ *       is older than the takeover window. If the winner leaves the cluster membership first (crash,
+ *       kill, network cut) and the claim is still not marked fired, the watchers race
+ *       {@code replaceIfPresent(key, winner, me)}; the one that lands fires the slot, late. So a slot whose
+ *       winner died between claiming and firing still fires once, if it is at most {@code takeoverWindow}
+ *       old by the survivor's clock.</li>
+ *   <li><b>Last fired slot</b> per trigger (for catch-up): the map {@value #LAST_FIRED_MAP}, only ever moved
+ *       forwards.</li>
+ * </ul>
+ * Claims live for {@code max(10 min, 2 x takeoverWindow)}: a claim of an older slot is won again.
+ *
+ * <p>What this does not guarantee (see the README's "Clustering" section): during a network partition each
+ * side fires every slot (the other side has "left"); a node killed in the instant between publishing a
+ * fire and marking it (about a millisecond) may have its slot fired a second time by a survivor; a fire
+ * that was published on a node that then died is not fired again, so its cycle may be lost with the node.
+ *
+ * <p>On a Vert.x instance that is not clustered the maps are local: every claim is decided on this node and
+ * nothing is ever taken over.
+ */
+public final class ClusterSlotLedger implements SlotLedger {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterSlotLedger.class);
+
+  /** Default of {@code cluster.takeoverWindow}. */
+  public static final Duration DEFAULT_TAKEOVER_WINDOW = Duration.ofSeconds(30);
+  /**
+   * The async map of claims: {@code <trigger>@<slot>} -> {@code <member id> <node>}, and
+   * {@code <trigger>@<slot>#fired} -> the same, once the winner has fired the slot.
+   */
+  public static final String CLAIMS_MAP = "pump.slot-claims";
+  /** The async map of last fired slots: trigger id -> ISO instant. */
+  public static final String LAST_FIRED_MAP = "pump.last-fired";
+
+  static final Duration MIN_CLAIM_TTL = Duration.ofMinutes(10);
+  /** How often watched claims are checked against the membership (a local call). */
+  static final long CHECK_PERIOD_MS = 200;
+  /** After losing, when a watcher first reads the claim to see it marked fired, and then how often. */
+  static final Duration FIRST_READ = Duration.ofMillis(500);
+  static final Duration READ_EVERY = Duration.ofSeconds(1);
+  static final long RETRY_MS = 250;
+  private static final String FIRED = "#fired";
+  private static final int MAX_RECORD_ATTEMPTS = 20;
+
+  private final Vertx vertx;
+  private final ClusterManager clusterManager;
+  private final String memberId;
+  private final String claimValue;
+  private final Duration takeoverWindow;
+  private final long claimTtlMs;
+  private final InstantSource clock;
+  private final Map<String, Watch> watches = new ConcurrentHashMap<>();
+  private final AtomicLong takeovers = new AtomicLong();
+  private long timerId = -1; // guarded by this
+  private volatile boolean closed;
+
+  /** Like {@link #ClusterSlotLedger(Vertx, String, Duration, InstantSource)} on the system clock. */
+  public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow) {
+    this(vertx, nodeId, takeoverWindow, InstantSource.system());
+  }
+
+  /**
+   * @param vertx a clustered Vert.x instance (any cluster manager), or a plain one for local maps
+   * @param nodeId this node's readable name, as in trigger events; stored with each claim it wins
+   * @param takeoverWindow how old a slot may be, by {@code clock}, and still be taken over; zero for never
+   * @param clock decides only how old a slot is; slots themselves come from the triggers
+   */
+  public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow, InstantSource clock) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    Objects.requireNonNull(nodeId, "nodeId");
+    Objects.requireNonNull(takeoverWindow, "takeoverWindow");
+    if (takeoverWindow.isNegative()) {
+      throw new IllegalArgumentException("takeoverWindow must not be negative, got " + takeoverWindow);
+    }
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.clusterManager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+    this.memberId = clusterManager == null ? "local" : clusterManager.getNodeId();
+    this.claimValue = memberId + " " + nodeId;
+    this.takeoverWindow = takeoverWindow;
+    Duration ttl = takeoverWindow.multipliedBy(2);
+    this.claimTtlMs = (ttl.compareTo(MIN_CLAIM_TTL) > 0 ? ttl : MIN_CLAIM_TTL).toMillis();
+  }
+
+  /** @return the key of a slot in {@value #CLAIMS_MAP}, the same as the slot's firing id */
+  public static String key(String triggerId, Instant slot) {
+    return triggerId + "@" + slot;
+  }
+
+  public Duration takeoverWindow() {
+    return takeoverWindow;
+  }
+
+  /** @return slots this node fired because their winner left before firing them */
+  public long takeovers() {
+    return takeovers.get();
+  }
+
+  /** @return lost claims still watched for a takeover */
+  public int watching() {
+    return watches.size();
+  }
+
+  @Override
+  public Future<Boolean> claim(String triggerId, Instant slot) {
+    Objects.requireNonNull(triggerId, "triggerId");
+    Objects.requireNonNull(slot, "slot");
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("the slot ledger is closed"));
+    }
+    Promise<Boolean> result = Promise.promise();
+    Claim claim = new Claim(key(triggerId, slot), slot, vertx.getOrCreateContext(), result);
+    putIfAbsent(claim, false);
+    return result.future();
+  }
+
+  private void putIfAbsent(Claim claim, boolean retry) {
+    claims().compose(map -> map.putIfAbsent(claim.key, claimValue, claimTtlMs)).onComplete(ar -> {
+      if (ar.failed()) {
+        if (closed || tooOld(claim.slot)) {
+          claim.fail(ar.cause());
+        } else {
+          LOG.debug("Claim of {} failed, retrying: {}", claim.key, ar.cause().toString());
+          vertx.setTimer(RETRY_MS, t -> putIfAbsent(claim, true));
+        }
+        return;
+      }
+      String holder = ar.result();
+      if (holder == null || (retry && holder.equals(claimValue))) {
+        claim.complete(true); // on a retry: the failed attempt had landed
+      } else if (clusterManager == null) {
+        claim.complete(false);
+      } else {
+        LOG.debug("Slot {} is claimed by {}; watching it", claim.key, holder);
+        watches.put(claim.key, new Watch(claim, holder, clock.instant().plus(FIRST_READ)));
+        startChecking();
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> markFired(String triggerId, Instant slot) {
+    String key = key(triggerId, slot);
+    return claims().compose(map -> map.put(key + FIRED, claimValue, claimTtlMs).compose(v -> map.get(key)))
+      .map(holder -> {
+        if (holder != null && !holder.equals(claimValue)) {
+          LOG.warn("Slot {} was taken over by {} before this node marked it fired: it may have fired twice (was "
+            + "this node paused or cut off for longer than the failure detection?)", key, nodeOf(holder));
+        }
+        return null;
+      });
+  }
+
+  @Override
+  public Future<Optional<Instant>> lastFired(String triggerId) {
+    Objects.requireNonNull(triggerId, "triggerId");
+    return lastFiredMap().compose(map -> map.get(triggerId)).map(text -> Optional.ofNullable(text).map(Instant::parse));
+  }
+
+  @Override
+  public Future<Void> recordFired(String triggerId, Instant slot) {
+    Objects.requireNonNull(triggerId, "triggerId");
+    Objects.requireNonNull(slot, "slot");
+    return lastFiredMap().compose(map -> advance(map, triggerId, slot, 1));
+  }
+
+  /** Compare-and-set until the stored slot is at least {@code slot}. */
+  private Future<Void> advance(AsyncMap<String, String> map, String triggerId, Instant slot, int attempt) {
+    if (attempt > MAX_RECORD_ATTEMPTS) {
+      return Future.failedFuture(new IllegalStateException("the last fired slot of '" + triggerId
+        + "' changed " + MAX_RECORD_ATTEMPTS + " times while recording " + slot));
+    }
+    return map.get(triggerId).compose(current -> {
+      if (current == null) {
+        return map.putIfAbsent(triggerId, slot.toString())
+          .compose(previous -> previous == null ? Future.succeededFuture() : advance(map, triggerId, slot, attempt + 1));
+      }
+      if (!Instant.parse(current).isBefore(slot)) {
+        return Future.succeededFuture();
+      }
+      return map.replaceIfPresent(triggerId, current, slot.toString())
+        .compose(replaced -> replaced ? Future.succeededFuture() : advance(map, triggerId, slot, attempt + 1));
+    });
+  }
+
+  /** Stops watching: every claim still watched completes with false. Claims made after this fail. */
+  public Future<Void> close() {
+    closed = true;
+    synchronized (this) {
+      if (timerId >= 0) {
+        vertx.cancelTimer(timerId);
+        timerId = -1;
+      }
+    }
+    watches.values().forEach(watch -> finish(watch, false));
+    return Future.succeededFuture();
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Takeover
+
+  private synchronized void startChecking() {
+    if (timerId < 0 && !closed) {
+      timerId = vertx.setPeriodic(CHECK_PERIOD_MS, id -> check());
+    }
+  }
+
+  private void check() {
+    if (watches.isEmpty()) {
+      return;
+    }
+    Set<String> members = members();
+    Instant now = clock.instant();
+    for (Watch watch : watches.values()) {
+      if (watch.busy) {
+        continue;
+      }
+      if (tooOld(watch.claim.slot, now)) {
+        finish(watch, false);
+      } else if (!members.contains(memberOf(watch.holder)) || !now.isBefore(watch.nextRead)) {
+        watch.busy = true;
+        reread(watch);
+      }
+    }
+  }
+
+  /** Reads the claim again: marked fired, taken by another node, or to be taken over from a departed one. */
+  private void reread(Watch watch) {
+    String key = watch.claim.key;
+    claims().compose(map -> map.get(key + FIRED).compose(fired -> fired != null
+        ? Future.succeededFuture(false)
+        : map.get(key).compose(current -> decide(map, watch, current))))
+      .onComplete(ar -> {
+        watch.busy = false;
+        if (ar.failed()) {
+          LOG.debug("Could not read the claim of {}: {}", key, ar.cause().toString());
+        } else if (ar.result() != null) {
+          finish(watch, ar.result());
+        } else {
+          watch.nextRead = clock.instant().plus(READ_EVERY);
+        }
+      });
+  }
+
+  /** @return true: taken over; false: give up; null: keep watching */
+  private Future<Boolean> decide(AsyncMap<String, String> map, Watch watch, String current) {
+    String key = watch.claim.key;
+    if (current != null && members().contains(memberOf(current))) {
+      watch.holder = current;
+      return Future.succeededFuture(null); // alive and not fired yet
+    }
+    if (closed || tooOld(watch.claim.slot)) {
+      return Future.succeededFuture(false);
+    }
+    // the winner left before marking the slot fired (or the claim was lost with its backups); replace has no
+    // TTL on every cluster manager, so a put gives the entry its TTL back
+    Future<Boolean> taken = current == null
+      ? map.putIfAbsent(key, claimValue, claimTtlMs).map(previous -> previous == null ? Boolean.TRUE : null)
+      : map.replaceIfPresent(key, current, claimValue).compose(replaced -> replaced
+        ? map.put(key, claimValue, claimTtlMs).map(Boolean.TRUE)
+        : Future.succeededFuture(null));
+    return taken.onSuccess(won -> {
+      if (won != null) {
+        takeovers.incrementAndGet();
+        LOG.info("Took over slot {} from {}, which left the cluster before firing it", key,
+          current == null ? "a node" : nodeOf(current));
+      }
+    });
+  }
+
+  private void finish(Watch watch, boolean won) {
+    if (watches.remove(watch.claim.key, watch)) {
+      watch.claim.complete(won);
+    }
+  }
+
+  private Set<String> members() {
+    return clusterManager == null ? Set.of(memberId) : new HashSet<>(clusterManager.getNodes());
+  }
+
+  private boolean tooOld(Instant slot) {
+    return tooOld(slot, clock.instant());
+  }
+
+  private boolean tooOld(Instant slot, Instant now) {
+    return now.isAfter(slot.plus(takeoverWindow));
+  }
+
+  private static String memberOf(String claimValue) {
+    int space = claimValue.indexOf(' ');
+    return space < 0 ? claimValue : claimValue.substring(0, space);
+  }
+
+  private static String nodeOf(String claimValue) {
+    return claimValue.substring(claimValue.indexOf(' ') + 1);
+  }
+
+  private Future<AsyncMap<String, String>> claims() {
+    return vertx.sharedData().getAsyncMap(CLAIMS_MAP);
+  }
+
+  private Future<AsyncMap<String, String>> lastFiredMap() {
+    return vertx.sharedData().getAsyncMap(LAST_FIRED_MAP);
+  }
+
+  /** A claim in progress; its future completes on the context that asked for it. */
+  private record Claim(String key, Instant slot, Context context, Promise<Boolean> result) {
+
+    void complete(boolean won) {
+      context.runOnContext(v -> result.tryComplete(won));
+    }
+
+    void fail(Throwable cause) {
+      context.runOnContext(v -> result.tryFail(cause));
+    }
+  }
+
+  /** A lost claim, watched until it is marked fired, taken over, or too old. */
+  private static final class Watch {
+    final Claim claim;
+    volatile String holder;
+    volatile Instant nextRead;
+    volatile boolean busy;
+
+    Watch(Claim claim, String holder, Instant nextRead) {
+      this.claim = claim;
+      this.holder = holder;
+      this.nextRead = nextRead;
+    }
+  }
+}
