@@ -174,7 +174,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   /** Hears about finished cycles; see {@link #onCycle(CycleListener)}. */
   @FunctionalInterface
   public interface CycleListener {
-    void cycleFinished(TriggerSource source, Duration took, boolean failed);
+    void cycleFinished(TriggerSource source, TriggerEvent event, Duration took, boolean failed);
   }
 
   @Override
@@ -289,9 +289,9 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   }
 
   @Override
-  public void cycleFinished(TriggerSource source, Duration took, boolean failed) {
+  public void cycleFinished(TriggerSource source, TriggerEvent event, Duration took, boolean failed) {
     for (CycleListener listener : cycleListeners) {
-      listener.cycleFinished(source, took, failed);
+      listener.cycleFinished(source, event, took, failed);
     }
   }
 

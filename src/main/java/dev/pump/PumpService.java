@@ -9,6 +9,8 @@ import dev.pump.config.PumpAssembler;
 import dev.pump.config.PumpConfig;
 import dev.pump.http.ApiAuth;
 import dev.pump.http.ClusterRoutes;
+import dev.pump.http.DashboardRoutes;
+import dev.pump.http.FiringLog;
 import dev.pump.http.HealthRoutes;
 import dev.pump.http.ManagementApi;
 import dev.pump.http.PumpMetrics;
@@ -147,18 +149,21 @@ public final class PumpService {
       // assemble closed what it built; this waits until Vert.x is gone too
       return vertx.close().transform(ar -> Future.failedFuture(e));
     }
+    FiringLog firings;
     try {
-      wireHttpAndMetrics(config, app, registryName, clustering == null ? null : clustering.members()::snapshot);
+      firings = wireHttpAndMetrics(config, app, registryName,
+        clustering == null ? null : clustering.members()::snapshot);
     } catch (RuntimeException e) {
       return app.close().transform(ar -> Future.failedFuture(e));
     }
     String host = config.http().host();
     AtomicInteger boundPort = new AtomicInteger();
     // listen once the sources consume and before triggers fire: a busy port fails the start early
-    return app.start(() -> app.listen(config.http().serverOptions())
+    // the firing log listens before any trigger can fire, so run-once and catch-up fires are in it
+    return firings.start().compose(v -> app.start(() -> app.listen(config.http().serverOptions())
         .onSuccess(server -> boundPort.set(server.actualPort()))
         .recover(failure -> Future.failedFuture(new IllegalStateException("cannot listen on " + host
-          + ":" + config.http().port() + ": " + failure.getMessage(), failure))))
+          + ":" + config.http().port() + ": " + failure.getMessage(), failure)))))
       .map(v -> {
         PumpService service = new PumpService(config, app, boundPort.get());
         LOG.info("vertx-pump listening on http://{}:{}", host, service.port);
@@ -167,21 +172,33 @@ public final class PumpService {
       .recover(failure -> app.close().transform(ar -> Future.failedFuture(failure)));
   }
 
-  /** @param clusterState {@code null} when not clustered */
-  private static void wireHttpAndMetrics(PumpConfig config, PumpApplication app, String registryName,
-                                         Supplier<JsonObject> clusterState) {
+  /**
+   * Mounts every route: webhooks (already on the router), {@code /api/*}, the dashboard, health,
+   * cluster state and metrics.
+   *
+   * @param clusterState {@code null} when not clustered
+   * @return the firing log the API and the dashboard read, not started yet
+   */
+  private static FiringLog wireHttpAndMetrics(PumpConfig config, PumpApplication app, String registryName,
+                                              Supplier<JsonObject> clusterState) {
     PrometheusMeterRegistry registry = PumpMetrics.prometheusRegistry(registryName)
       .orElseThrow(() -> new IllegalStateException("Vert.x started without its Prometheus registry '"
         + registryName + "': is vertx-micrometer-metrics on the class path?"));
     PumpMetrics metrics = new PumpMetrics(registry, app);
     app.onFire(metrics::onFire);
-    app.onCycle((source, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
+    app.onCycle((source, event, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
     metrics.bindPipelines();
-    ManagementApi.mount(app.router(), app, ApiAuth.create(config.http().apiToken()), config.http().maxBodyBytes());
+    ApiAuth auth = ApiAuth.create(config.http().apiToken());
+    FiringLog firings = new FiringLog(app.vertx(), app, FiringLog.DEFAULT_CAPACITY);
+    app.onCycle((source, event, took, failed) -> firings.recordOutcome(event.firing(), failed ? "failed" : "ran"));
+    ManagementApi.mount(app.router(), app, auth, config.http().maxBodyBytes(), firings);
+    DashboardRoutes.mount(app.router(), app.vertx(), app, auth, firings,
+      clusterState == null ? null : () -> clusterState.get().getJsonArray("members"));
     HealthRoutes.mount(app.router(), app.vertx(), app, clusterState);
-    ClusterRoutes.mount(app.router(), ApiAuth.create(config.http().apiToken()),
+    ClusterRoutes.mount(app.router(), auth,
       clusterState != null ? clusterState : () -> ClusterRoutes.notClustered(app.nodeId()));
     PumpMetrics.mountScrape(app.router(), registry);
+    return firings;
   }
 
   /** @return the port the HTTP server listens on; the one picked when {@code http.port} is 0 */

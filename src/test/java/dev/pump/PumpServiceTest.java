@@ -159,6 +159,32 @@ class PumpServiceTest {
   }
 
   @Test
+  void theDashboardIsServedAndTheApiListsRecentFiringsWithTheirOutcome() throws Exception {
+    start("");
+
+    HttpResponse<Buffer> page = send(HttpMethod.GET, "/ui/", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.bodyAsString()).contains("vertx-pump");
+    String firing = send(HttpMethod.POST, "/webhooks/beat", new JsonObject()).bodyAsJsonObject().getString("firing");
+
+    await().atMost(DEADLINE).until(() -> "ran".equals(recentOutcome(firing)));
+    JsonObject recent = send(HttpMethod.GET, "/api/triggers/beat-hook", null).bodyAsJsonObject()
+      .getJsonArray("recentFirings").getJsonObject(0);
+    assertThat(recent.getString("firing")).isEqualTo(firing);
+    assertThat(recent.getString("node")).isNotBlank();
+  }
+
+  private String recentOutcome(String firing) throws Exception {
+    var recent = send(HttpMethod.GET, "/api/triggers/beat-hook", null).bodyAsJsonObject().getJsonArray("recentFirings");
+    for (int i = 0; i < recent.size(); i++) {
+      if (firing.equals(recent.getJsonObject(i).getString("firing"))) {
+        return recent.getJsonObject(i).getString("outcome");
+      }
+    }
+    return null;
+  }
+
+  @Test
   void theApiPausesResumesAndFiresATrigger() throws Exception {
     start("");
 

@@ -122,7 +122,7 @@ public final class ConfigLoader {
     Map<String, String> origins = applyOverrides(json, envProblems);
     PumpConfig config;
     try {
-      config = new ConfigBinder(origins).bind(json);
+      config = new ConfigBinder(origins).withEnvironment(env::get).bind(json);
     } catch (InvalidConfigException e) {
       List<String> all = new ArrayList<>(envProblems);
       all.addAll(e.problems());

@@ -52,6 +52,7 @@ public final class FiringLog {
 
   /** A capacity that keeps the dashboard's 50 rows with room for per-trigger views. */
   public static final int DEFAULT_CAPACITY = 1000;
+  private static final int EARLY_OUTCOMES = 1000;
   /** Minutes the {@link #timeline(Instant)} covers. */
   public static final int TIMELINE_MINUTES = 60;
 
@@ -64,6 +65,13 @@ public final class FiringLog {
   private final ArrayDeque<JsonObject> entries;
   private final Map<String, MinuteCounts> perMinute = new LinkedHashMap<>();
   private final Map<String, MessageConsumer<JsonObject>> consumers = new HashMap<>();
+  /** Outcomes reported before their firing reached the log (a cycle can end before delivery). */
+  private final Map<String, String> earlyOutcomes = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > EARLY_OUTCOMES;
+    }
+  };
 
   /**
    * @param vertx whose event bus carries the fires
@@ -189,7 +197,7 @@ public final class FiringLog {
    * Tells the log how a firing ended ({@code "ok"}, {@code "failed"}, {@code "merged"} ...). The entry, if
    * still kept, gets {@code "outcome"} set and listeners are called with it again.
    *
-   * @return whether the firing was still in the log
+   * @return whether the firing was in the log; if not yet, the outcome is kept for when it arrives
    */
   public boolean recordOutcome(String firing, String outcome) {
     Objects.requireNonNull(firing, "firing");
@@ -203,6 +211,9 @@ public final class FiringLog {
           updated = entry.copy();
           break;
         }
+      }
+      if (updated == null) {
+        earlyOutcomes.put(firing, outcome);
       }
     }
     if (updated != null) {
@@ -240,6 +251,10 @@ public final class FiringLog {
   void record(TriggerEvent event) {
     JsonObject entry = entry(event);
     synchronized (this) {
+      String outcome = earlyOutcomes.remove(event.firing());
+      if (outcome != null) {
+        entry.put("outcome", outcome);
+      }
       if (entries.size() == capacity) {
         entries.removeFirst();
       }

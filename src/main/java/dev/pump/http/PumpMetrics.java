@@ -74,7 +74,7 @@ import java.util.function.ToDoubleFunction;
  * <pre>{@code
  * PumpMetrics metrics = new PumpMetrics(registry, app);
  * app.onFire(metrics::onFire);
- * app.onCycle((source, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
+ * app.onCycle((source, event, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
  * metrics.bindPipelines();                // once the pipelines are built
  * PumpMetrics.mountScrape(app.router(), registry);
  * }</pre>

@@ -1,5 +1,6 @@
 package dev.pump.source;
 
+import dev.pump.trigger.TriggerEvent;
 import dev.pump.trigger.TriggerRuntime;
 
 import java.time.Duration;
@@ -27,11 +28,12 @@ public interface SourceRuntime extends TriggerRuntime {
   void rename(TriggerSource source, String newId);
 
   /**
-   * Called on the source's context after every cycle, for metrics.
+   * Called on the source's context after every cycle, for metrics and the firing log.
    *
+   * @param event the fire the cycle ran for
    * @param took how long {@code cycle()} ran
    * @param failed whether it threw
    */
-  default void cycleFinished(TriggerSource source, Duration took, boolean failed) {
+  default void cycleFinished(TriggerSource source, TriggerEvent event, Duration took, boolean failed) {
   }
 }

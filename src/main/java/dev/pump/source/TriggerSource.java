@@ -321,7 +321,7 @@ public abstract class TriggerSource extends VerticleBase {
       if (ar.failed()) {
         pipeline.fail(ar.cause(), "source '" + id + "'");
       }
-      runtime.cycleFinished(this, Duration.ofNanos(System.nanoTime() - startedNanos), ar.failed());
+      runtime.cycleFinished(this, event, Duration.ofNanos(System.nanoTime() - startedNanos), ar.failed());
       vertx.eventBus().publish(OpportunisticTrigger.CYCLE_ENDED_ADDRESS, id);
       runPending();
       if (running == 0 && pending.isEmpty() && allCyclesDone != null) {

@@ -7,7 +7,11 @@ import dev.pump.trigger.WebhookTrigger.Signature;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +57,23 @@ class WebhookConfigTest {
       return e.problems();
     }
     throw new AssertionError("the configuration was accepted");
+  }
+
+  @Test
+  void checkReadsSecretEnvFromTheEnvironmentItIsGiven(@TempDir Path dir) throws IOException {
+    Path config = Files.writeString(dir.resolve("c.yaml"), """
+      pipelines:
+        - id: p
+          source: { type: clock }
+          triggers:
+            - { type: webhook, id: hook, secretEnv: HOOK_SECRET }
+          sink: { type: log }
+      """);
+
+    assertThat(ConfigValidationTest.execute(Map.of("HOOK_SECRET", "s3cret"), "check", config.toString()).status())
+      .isZero();
+    assertThat(ConfigValidationTest.execute(Map.of(), "check", config.toString()).err())
+      .containsExactly("pipelines[0].triggers[0].secretEnv: environment variable HOOK_SECRET is not set");
   }
 
   @Test

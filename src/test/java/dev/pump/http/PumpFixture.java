@@ -74,7 +74,7 @@ final class PumpFixture implements AutoCloseable {
   static PumpFixture start(Vertx vertx, Consumer<PumpFixture> mount) {
     PumpFixture fixture = new PumpFixture(vertx);
     mount.accept(fixture);
-    fixture.app.onCycle((s, took, failed) -> fixture.cyclesFinished.add(failed));
+    fixture.app.onCycle((s, event, took, failed) -> fixture.cyclesFinished.add(failed));
     fixture.app.start().await();
     int port = fixture.app.listen(0, "127.0.0.1").await().actualPort();
     fixture.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));

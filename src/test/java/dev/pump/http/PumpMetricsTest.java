@@ -43,7 +43,7 @@ class PumpMetricsTest {
     pump = PumpFixture.start(vertx, f -> {
       metrics = new PumpMetrics(registry, f.app);
       f.app.onFire(metrics::onFire);
-      f.app.onCycle((source, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
+      f.app.onCycle((source, event, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
       metrics.bindPipelines();
       PumpMetrics.mountScrape(f.app.router(), registry);
     });

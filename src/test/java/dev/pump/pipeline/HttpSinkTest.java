@@ -238,7 +238,7 @@ class HttpSinkTest {
     app = PumpApplication.create(vertx);
     new ClockSource(app, pipeline).on(new PubSubTrigger(app, "t").withId("forced"));
     BlockingQueue<Boolean> cycleFailed = new LinkedBlockingQueue<>();
-    app.onCycle((source, took, failed) -> cycleFailed.add(failed));
+    app.onCycle((source, event, took, failed) -> cycleFailed.add(failed));
     app.start().await(10, TimeUnit.SECONDS);
 
     vertx.eventBus().publish("t", new JsonObject().put("key", "value"));
@@ -259,7 +259,7 @@ class HttpSinkTest {
     app = PumpApplication.create(vertx);
     new ClockSource(app, pipeline).on(new PubSubTrigger(app, "t"));
     BlockingQueue<Boolean> cycleFailed = new LinkedBlockingQueue<>();
-    app.onCycle((source, took, failed) -> cycleFailed.add(failed));
+    app.onCycle((source, event, took, failed) -> cycleFailed.add(failed));
     app.start().await(10, TimeUnit.SECONDS);
 
     vertx.eventBus().publish("t", new JsonObject());

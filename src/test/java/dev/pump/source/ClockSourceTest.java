@@ -68,7 +68,7 @@ class ClockSourceTest {
     Pipeline pipeline = new Pipeline("heartbeat", collecting);
     new ClockSource(app, pipeline).on(new PubSubTrigger(app, "t"));
     BlockingQueue<Boolean> cycleFailed = new LinkedBlockingQueue<>();
-    app.onCycle((source, took, failed) -> cycleFailed.add(failed));
+    app.onCycle((source, event, took, failed) -> cycleFailed.add(failed));
     app.start().await(10, TimeUnit.SECONDS);
 
     for (int n = 1; n <= 3; n++) {

@@ -45,7 +45,7 @@ class HttpGetSourceTest {
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     app = PumpApplication.create(vertx);
-    app.onCycle((source, took, failed) -> cycleFailed.add(failed));
+    app.onCycle((source, event, took, failed) -> cycleFailed.add(failed));
   }
 
   @AfterEach
