@@ -1,5 +1,7 @@
 package dev.pump.dashboard;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -17,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -127,27 +128,14 @@ final class Browser implements AutoCloseable {
 
   /** Polls until {@code condition} gives a non-null, non-false value, at most {@link #DEADLINE}. */
   <T> T waitFor(String what, Supplier<T> condition) {
-    Instant deadline = Instant.now().plus(DEADLINE);
-    RuntimeException last = null;
-    while (true) {
-      try {
-        T value = condition.get();
-        if (value != null && !Boolean.FALSE.equals(value)) {
-          return value;
-        }
-      } catch (StaleElementReferenceException e) {
-        last = e; // the page re-rendered between find and read: ask again
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("waited " + DEADLINE.toSeconds() + " s for " + what
-          + "; page said: " + driver.findElement(By.tagName("body")).getText(), last);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted while waiting for " + what, e);
-      }
+    try {
+      return Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+        // the page re-rendered between find and read: ask again
+        .ignoreException(StaleElementReferenceException.class)
+        .until(condition::get, value -> value != null && !Boolean.FALSE.equals(value));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("waited " + DEADLINE.toSeconds() + " s for " + what
+        + "; page said: " + driver.findElement(By.tagName("body")).getText(), e);
     }
   }
 
