@@ -55,6 +55,8 @@ import java.util.function.Supplier;
 public final class PumpApplication implements SourceRuntime, PumpView {
 
   private static final Logger LOG = LoggerFactory.getLogger(PumpApplication.class);
+  /** The worker pool every source's fires and cycles run on. */
+  public static final String SOURCE_POOL = "pump-sources";
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -62,6 +64,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final String nodeId;
   private final Duration shutdownGrace;
   private final SlotLedger slotLedger;
+  private final int sourceThreads;
   private final PubSub pubSub;
   private final Router router;
   private final List<BiConsumer<Trigger, TriggerEvent>> fireListeners = new CopyOnWriteArrayList<>();
@@ -83,6 +86,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     this.nodeId = builder.nodeId != null ? builder.nodeId : defaultNodeId();
     this.shutdownGrace = builder.shutdownGrace;
     this.slotLedger = builder.slotLedger;
+    this.sourceThreads = builder.sourceThreads;
     this.pubSub = new PubSub(vertx);
     this.router = Router.router(vertx);
     HttpErrors.install(router);
@@ -365,13 +369,15 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     return Future.all(all).mapEmpty();
   }
 
-  private static DeploymentOptions optionsFor(VerticleBase verticle) {
-    if (verticle instanceof TriggerSource source) {
-      // threads of its own: one takes (and merges) fires while the others run cycles
+  private DeploymentOptions optionsFor(VerticleBase verticle) {
+    if (verticle instanceof TriggerSource) {
+      // one pool for every source, sized once: a thread per source would cost thousands of threads
+      // for thousands of sources. Cycles run unordered on it, so a source's own context stays free
+      // to take (and merge) fires while its cycle runs.
       return new DeploymentOptions()
         .setThreadingModel(ThreadingModel.WORKER)
-        .setWorkerPoolName("pump-source-" + source.id())
-        .setWorkerPoolSize(source.overlap().maxRunning() + 1)
+        .setWorkerPoolName(SOURCE_POOL)
+        .setWorkerPoolSize(sourceThreads)
         .setMaxWorkerExecuteTime(1)
         .setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS);
     }
@@ -436,6 +442,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private long maxBodyBytes = 1024 * 1024;
     private SlotLedger slotLedger = SlotLedger.inMemory();
+    private int sourceThreads = 20;
 
     private Builder() {
     }
@@ -493,6 +500,19 @@ public final class PumpApplication implements SourceRuntime, PumpView {
      */
     public Builder slotLedger(SlotLedger slotLedger) {
       this.slotLedger = Objects.requireNonNull(slotLedger, "slotLedger");
+      return this;
+    }
+
+    /**
+     * Threads of the worker pool shared by all sources ({@code pump-sources}): how many
+     * cycles can run at once across the application, plus the short tasks that take fires. 20 by
+     * default, like Vert.x's own worker pool.
+     */
+    public Builder sourceThreads(int sourceThreads) {
+      if (sourceThreads < 2) {
+        throw new IllegalArgumentException("sourceThreads must be at least 2, got " + sourceThreads);
+      }
+      this.sourceThreads = sourceThreads;
       return this;
     }
 
