@@ -1,0 +1,223 @@
+package dev.pump.bench.precision;
+
+import dev.pump.PumpApplication;
+import dev.pump.bench.BenchSources;
+import dev.pump.bench.Recorder;
+import dev.pump.bench.Results;
+import dev.pump.bench.Stats;
+import dev.pump.pipeline.Pipeline;
+import dev.pump.trigger.CronTrigger;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.Job;
+import org.quartz.JobBuilder;
+import org.quartz.JobExecutionContext;
+import org.quartz.Scheduler;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TimeZone;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Fire precision: N cron triggers due at the same second; lateness = clock now - scheduled instant,
+ * taken where the work runs (our source's {@code cycle()}, Quartz's {@code Job.execute}).
+ *
+ * <pre>FirePrecision ours N SLOTS WARMUP_SLOTS           one source per trigger, 6-field cron "0/P * * * * *", UTC
+ * FirePrecision quartz N SLOTS WARMUP_SLOTS THREADS   RAMJobStore, one job + one CronTrigger "0/P * * * * ?" per
+ *                                                     job, SimpleThreadPool of THREADS, batch acquisition = THREADS</pre>
+ *
+ * All N triggers fire every P seconds (P = 2 s, 10 s from N = 5 000 on), so every slot is due for all
+ * N at once. After the deploy, the first slot is the "cold" one (our sources create their second
+ * worker thread at their first cycle, the JIT has seen nothing: costs a running service paid long ago;
+ * kept as {@code cold.p99}); WARMUP_SLOTS more are discarded; the next SLOTS slots are the measured
+ * reps. The run waits for all N executions of each measured slot (30 s at most after the last).
+ */
+public final class FirePrecision {
+
+  static final int CLOSE_BOUND_SECONDS = 10;
+
+  /** Where quartz jobs record. */
+  static volatile Slots quartzSlots;
+
+  public static void main(String[] args) throws Exception {
+    String system = args[0];
+    int n = Integer.parseInt(args[1]);
+    int reps = Integer.parseInt(args[2]);
+    int warmups = Integer.parseInt(args[3]);
+    int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+    String key = "precision." + (system.equals("quartz") ? "quartz" + threads : system) + ".n" + n;
+    int period = n >= 5000 ? 10 : 2;
+    Results.log(key + ": " + n + " triggers every " + period + " s; 1 cold + " + warmups + " warm-up + " + reps
+      + " measured slots");
+
+    Run run = system.equals("ours") ? runOurs(n, period, reps + warmups + 1) : runQuartz(n, threads, period,
+      reps + warmups + 1);
+
+    double[] p50 = new double[reps];
+    double[] p99 = new double[reps];
+    double[] max = new double[reps];
+    double[] fireP99 = new double[reps];
+    long missing = 0;
+    for (int i = 0; i < reps + warmups + 1; i++) {
+      Instant slot = run.first.plusSeconds((long) i * period);
+      Recorder cycles = run.cycles.slot(slot);
+      Recorder fires = run.fires == null ? null : run.fires.slot(slot);
+      String what = i == 0 ? "cold" : i <= warmups ? "warm-up" : "rep " + (i - warmups - 1);
+      Results.log(String.format("%s slot %s (%s): executions %d/%d, p50 %.2f p99 %.2f max %.2f ms%s", key, slot,
+        what, cycles.count(), n, cycles.percentileMillis(0.5), cycles.percentileMillis(0.99), cycles.maxMillis(),
+        fires == null ? "" : String.format(" (at the trigger: p99 %.2f ms)", fires.percentileMillis(0.99))));
+      if (i == 0) {
+        Results.put(key + ".cold.p99", cycles.percentileMillis(0.99), "ms, first slot after the deploy; "
+          + cycles.count() + "/" + n + " executions");
+      }
+      if (i <= warmups) {
+        continue;
+      }
+      int rep = i - warmups - 1;
+      missing += n - cycles.count();
+      boolean complete = cycles.count() == n;
+      p50[rep] = cycles.percentileMillis(0.5);
+      p99[rep] = complete ? cycles.percentileMillis(0.99) : Double.POSITIVE_INFINITY;
+      max[rep] = complete ? cycles.maxMillis() : Double.POSITIVE_INFINITY;
+      fireP99[rep] = fires == null ? Double.NaN : fires.percentileMillis(0.99);
+    }
+    Results.putReps(key + ".p50", p50, "ms");
+    Results.putReps(key + ".p99", p99, "ms");
+    Results.putReps(key + ".max", max, "ms");
+    Results.put(key + ".deploy", run.deploySeconds, "s to deploy (ours: app.start(); Quartz: scheduleJob x N + start)");
+    Results.put(key + ".missing", missing, "executions of the measured slots that never came (30 s after the last)");
+    Results.put(key + ".threads", run.threads, "JVM threads while the N triggers ran");
+    if (run.fires != null) {
+      Results.putReps(key + ".fire.p99", fireP99, "ms (firedAt - scheduledAt, at the trigger)");
+    }
+    if (n >= 5000 && system.equals("ours")) {
+      // closing 10 000 sources takes minutes here (every source's pool starts a thread to stop it, and the
+      // event loop doing it is blocked meanwhile), and even System.exit then waits: not measured at this N
+      Results.put(key + ".close", Double.NaN, "not measured at this N (see RESULTS.md)");
+      Runtime.getRuntime().halt(0);
+    }
+    long c0 = System.nanoTime();
+    Thread closer = new Thread(run.close, "closer");
+    closer.setDaemon(true);
+    closer.start();
+    closer.join(CLOSE_BOUND_SECONDS * 1000L);
+    double closeSeconds = closer.isAlive() ? Double.POSITIVE_INFINITY : (System.nanoTime() - c0) / 1e9;
+    Results.put(key + ".close", closeSeconds, "s to close (ours: app.close(); Quartz: shutdown(true)); inf = not "
+      + "closed within " + CLOSE_BOUND_SECONDS + " s");
+    System.exit(0);
+  }
+
+  /** Lateness per slot. */
+  static final class Slots {
+    private final int n;
+    private final Map<Instant, Recorder> bySlot = new ConcurrentHashMap<>();
+
+    Slots(int n) {
+      this.n = n;
+    }
+
+    void add(Instant scheduledAt, Instant at) {
+      bySlot.computeIfAbsent(scheduledAt, s -> new Recorder(n)).add(Duration.between(scheduledAt, at).toNanos() / 1000);
+    }
+
+    Recorder slot(Instant slot) {
+      return bySlot.getOrDefault(slot, new Recorder(0));
+    }
+  }
+
+  /** What a run measured; {@code close} shuts the system down (bounded by the caller). */
+  record Run(Instant first, Slots cycles, Slots fires, double deploySeconds, int threads, Runnable close) {
+  }
+
+  /** The first slot at least 1 s after now. */
+  private static Instant firstSlot(int period) {
+    Instant at = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
+    while (at.getEpochSecond() % period != 0) {
+      at = at.plusSeconds(1);
+    }
+    return at;
+  }
+
+  private static void waitFor(Slots slots, int n, Instant first, int count, int period) {
+    Instant last = first.plusSeconds((long) (count - 1) * period);
+    Instant deadline = last.plusSeconds(30);
+    while (Instant.now().isBefore(deadline)) {
+      if (Instant.now().isAfter(last) && slots.slot(last).count() >= n) {
+        break;
+      }
+      Stats.sleep(50);
+    }
+    Stats.sleep(200);
+  }
+
+  private static Run runOurs(int n, int period, int slots) {
+    PumpApplication app = PumpApplication.create();
+    Pipeline pipeline = BenchSources.noopPipeline("precision");
+    Slots cycles = new Slots(n);
+    Slots fires = new Slots(n);
+    app.onFire((trigger, event) -> {
+      if (event.scheduledAt() != null) {
+        fires.add(event.scheduledAt(), event.firedAt());
+      }
+    });
+    String expression = "0/" + period + " * * * * *";
+    for (int i = 0; i < n; i++) {
+      new BenchSources.LatenessSource(app, pipeline, cycles::add).on(new CronTrigger(app, expression, ZoneOffset.UTC));
+    }
+    long t0 = System.nanoTime();
+    app.start().await();
+    double deploySeconds = (System.nanoTime() - t0) / 1e9;
+    Instant first = firstSlot(period);
+    waitFor(cycles, n, first, slots, period);
+    return new Run(first, cycles, fires, deploySeconds, Stats.threadCount(), () -> app.close().await());
+  }
+
+  private static Run runQuartz(int n, int threads, int period, int slots) throws Exception {
+    Properties props = new Properties();
+    props.setProperty("org.quartz.scheduler.instanceName", "precision");
+    props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+    props.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
+    props.setProperty("org.quartz.threadPool.threadCount", String.valueOf(threads));
+    props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+    // Quartz's own advice for "very many triggers needing to be fired all at once"; must be <= threads
+    props.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", String.valueOf(threads));
+    Scheduler scheduler = new StdSchedulerFactory(props).getScheduler();
+    Slots cycles = new Slots(n);
+    quartzSlots = cycles;
+    String expression = "0/" + period + " * * * * ?";
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      scheduler.scheduleJob(
+        JobBuilder.newJob(LatenessJob.class).withIdentity("j" + i).build(),
+        TriggerBuilder.newTrigger().withIdentity("t" + i)
+          .withSchedule(CronScheduleBuilder.cronSchedule(expression).inTimeZone(TimeZone.getTimeZone("UTC")))
+          .build());
+    }
+    scheduler.start();
+    double deploySeconds = (System.nanoTime() - t0) / 1e9;
+    Instant first = firstSlot(period);
+    waitFor(cycles, n, first, slots, period);
+    return new Run(first, cycles, null, deploySeconds, Stats.threadCount(), () -> {
+      try {
+        scheduler.shutdown(true);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  /** Records Instant.now() - scheduled fire time. */
+  public static final class LatenessJob implements Job {
+    @Override
+    public void execute(JobExecutionContext context) {
+      Instant now = Instant.now();
+      quartzSlots.add(context.getScheduledFireTime().toInstant(), now);
+    }
+  }
+}

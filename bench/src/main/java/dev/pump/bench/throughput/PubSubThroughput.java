@@ -1,0 +1,120 @@
+package dev.pump.bench.throughput;
+
+import dev.pump.PumpApplication;
+import dev.pump.bench.BenchSources;
+import dev.pump.bench.Results;
+import dev.pump.bench.Stats;
+import dev.pump.source.TriggerSource;
+import dev.pump.trigger.PubSubTrigger;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Pub/sub trigger throughput: messages/s from {@code eventBus().publish(topic)} until every message
+ * has been handled by the source: as a cycle of the no-op source or merged into one (the source
+ * merges fires that arrive during a cycle, as designed), i.e. until cycles + firesMerged = messages.
+ * Baseline: the same publisher, raw {@code publish} to a plain consumer verticle counting messages.
+ *
+ * <pre>PubSubThroughput MESSAGES REPS WINDOW</pre>
+ * (the raw baseline publishes {@link #RAW_FACTOR} x MESSAGES, so that its run is not over in 100 ms)
+ * The publisher (main thread) keeps at most WINDOW messages in flight (published, not yet handled),
+ * for both, so neither side queues without bound. Two warm-up reps are discarded; within a rep ours
+ * and raw alternate which goes first.
+ */
+public final class PubSubThroughput {
+
+  /** The raw bus is several times faster: it gets this many times the messages, so both runs last long enough. */
+  static final int RAW_FACTOR = 5;
+
+  public static void main(String[] args) throws Exception {
+    int messages = Integer.parseInt(args[0]);
+    int reps = Integer.parseInt(args[1]);
+    int window = Integer.parseInt(args[2]);
+    JsonObject body = new JsonObject().put("order", 42).put("status", "paid");
+
+    double[] ours = new double[reps];
+    double[] raw = new double[reps];
+    double[] cyclesShare = new double[reps];
+    for (int rep = -2; rep < reps; rep++) {
+      // the order alternates, so that neither side always runs second in a warmer JVM
+      boolean oursFirst = (rep & 1) == 0;
+      double rawRate = oursFirst ? 0 : raw(body, RAW_FACTOR * messages, window);
+      PumpApplication app = PumpApplication.create();
+      PubSubTrigger trigger = new PubSubTrigger(app, "bench.topic");
+      TriggerSource source = new BenchSources.NoopSource(app, BenchSources.noopPipeline("pubsub")).on(trigger);
+      app.start().await();
+      double oursRate = drive(app.vertx(), "bench.topic", body, messages, window,
+        () -> source.cycles() + source.firesMerged());
+      long fires = trigger.fireCount();
+      long cycles = source.cycles();
+      long merged = source.firesMerged();
+      app.close().await();
+      if (oursFirst) {
+        rawRate = raw(body, RAW_FACTOR * messages, window);
+      }
+
+      Results.log(String.format("pubsub rep %d: ours %.0f msg/s (fires %d, cycles %d, merged %d), raw %.0f msg/s, ratio %.2f",
+        rep, oursRate, fires, cycles, merged, rawRate, oursRate / rawRate));
+      if (rep >= 0) {
+        ours[rep] = oursRate;
+        raw[rep] = rawRate;
+        cyclesShare[rep] = 100.0 * cycles / fires;
+      }
+      Stats.usedHeapAfterGc();
+    }
+    Results.putReps("pubsub.ours", ours, "msg/s");
+    Results.putReps("pubsub.raw", raw, "msg/s");
+    Results.putReps("pubsub.ours.cyclesPct", cyclesShare, "% of fires that got a cycle of their own (rest merged)");
+    System.exit(0);
+  }
+
+  /** The floor: the same publisher, raw publish to a consumer verticle that counts. */
+  static double raw(JsonObject body, int messages, int window) {
+    Vertx vertx = Vertx.vertx();
+    AtomicLong received = new AtomicLong();
+    vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return vertx.eventBus().consumer("raw.topic", message -> received.incrementAndGet()).completion();
+      }
+    }).await();
+    double rate = drive(vertx, "raw.topic", body, messages, window, received::get);
+    vertx.close().await();
+    return rate;
+  }
+
+  /** Publishes {@code messages} from this thread, at most {@code window} unhandled; returns messages/s. */
+  static double drive(Vertx vertx, String topic, JsonObject body, int messages, int window, LongSupplier handled) {
+    long t0 = System.nanoTime();
+    int published = 0;
+    while (published < messages) {
+      long inFlight = published - handled.getAsLong();
+      if (inFlight < window) {
+        int burst = (int) Math.min(window - inFlight, messages - published);
+        for (int i = 0; i < burst; i++) {
+          vertx.eventBus().publish(topic, body);
+        }
+        published += burst;
+      } else {
+        Thread.onSpinWait();
+        Thread.yield();
+      }
+    }
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (handled.getAsLong() < messages && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      Thread.yield();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (handled.getAsLong() < messages) {
+      Results.log(topic + ": only " + handled.getAsLong() + "/" + messages + " handled within 60 s");
+      return handled.getAsLong() / seconds;
+    }
+    return messages / seconds;
+  }
+}
