@@ -114,7 +114,7 @@ public final class Report {
       }
     }
     if (detail.startsWith("NOT FINISHED")) {
-      return value + " (extrapolated; " + detail.substring("NOT FINISHED: ".length(), detail.indexOf(';')) + ")";
+      return ">= " + value + " (extrapolated; " + detail.substring("NOT FINISHED: ".length(), detail.indexOf(';')) + ")";
     }
     return value;
   }
