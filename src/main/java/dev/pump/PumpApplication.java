@@ -8,6 +8,7 @@ import dev.pump.pipeline.Pipeline;
 import dev.pump.source.SourceRuntime;
 import dev.pump.source.TriggerSource;
 import dev.pump.trigger.SlotLedger;
+import dev.pump.trigger.TimeSchedulers;
 import dev.pump.trigger.Trigger;
 import dev.pump.trigger.TriggerEvent;
 import dev.pump.trigger.WebhookTrigger;
@@ -27,7 +28,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,11 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private static final Logger LOG = LoggerFactory.getLogger(PumpApplication.class);
   /** The worker pool every source's fires and cycles run on. */
   public static final String SOURCE_POOL = "pump-sources";
+  /**
+   * Verticles deployed together, as the instances of one deployment: each keeps its own context, and
+   * a million triggers make four thousand deployments instead of a million.
+   */
+  static final int DEPLOYMENT_CHUNK = 256;
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -67,6 +73,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final int sourceThreads;
   private final PubSub pubSub;
   private final Router router;
+  private final TimeSchedulers timeSchedulers;
   private final List<BiConsumer<Trigger, TriggerEvent>> fireListeners = new CopyOnWriteArrayList<>();
   private final List<CycleListener> cycleListeners = new CopyOnWriteArrayList<>();
 
@@ -76,8 +83,16 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final Map<String, Pipeline> pipelines = new LinkedHashMap<>();
   private final Map<String, Integer> lastDefaultId = new HashMap<>();
   private final List<HttpServer> servers = new ArrayList<>();
-  private final Map<VerticleBase, String> deploymentIds = new IdentityHashMap<>();
+  private final List<Deployment> triggerDeployments = new ArrayList<>();
+  private final List<Deployment> sourceDeployments = new ArrayList<>();
+  private Future<Void> watchingClock;
   private Future<Void> closing;
+  /** Webhook triggers by name, as of the last start; read by every webhook request. */
+  private volatile Map<String, WebhookTrigger> webhooksByName = Map.of();
+
+  /** Verticles deployed as the instances of one Vert.x deployment. */
+  private record Deployment(List<? extends VerticleBase> verticles, String id) {
+  }
 
   private PumpApplication(Builder builder) {
     this.ownsVertx = builder.vertx == null || builder.closeVertx;
@@ -88,6 +103,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     this.slotLedger = builder.slotLedger;
     this.sourceThreads = builder.sourceThreads;
     this.pubSub = new PubSub(vertx);
+    this.timeSchedulers = new TimeSchedulers(vertx, clock);
     this.router = Router.router(vertx);
     HttpErrors.install(router);
     WebhookRoutes.mount(router, this::webhook, builder.maxBodyBytes);
@@ -125,6 +141,11 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   @Override
   public SlotLedger slotLedger() {
     return slotLedger;
+  }
+
+  @Override
+  public TimeSchedulers timeSchedulers() {
+    return timeSchedulers;
   }
 
   /** @return the face of the event bus that fires pub/sub triggers */
@@ -213,14 +234,9 @@ public final class PumpApplication implements SourceRuntime, PumpView {
       .toList());
   }
 
-  /** @return the webhook trigger answering {@code POST /webhooks/{name}} */
-  public synchronized Optional<WebhookTrigger> webhook(String name) {
-    for (Trigger trigger : triggers.values()) {
-      if (trigger instanceof WebhookTrigger webhook && webhook.name().equals(name)) {
-        return Optional.of(webhook);
-      }
-    }
-    return Optional.empty();
+  /** @return the started webhook trigger answering {@code POST /webhooks/{name}} */
+  public Optional<WebhookTrigger> webhook(String name) {
+    return Optional.ofNullable(webhooksByName.get(name));
   }
 
   @Override
@@ -322,48 +338,67 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   public Future<Void> start(Supplier<Future<?>> beforeTriggers) {
     List<TriggerSource> newSources;
     List<Trigger> newTriggers;
+    Map<String, WebhookTrigger> webhooks;
     synchronized (this) {
       if (closing != null) {
         return Future.failedFuture(new IllegalStateException("application is closed"));
       }
       try {
-        checkWebhookNamesUnique();
+        webhooks = webhooksByName();
       } catch (IllegalArgumentException e) {
         return Future.failedFuture(e);
       }
       newSources = sources.values().stream().filter(s -> !s.isDeployed()).toList();
       newTriggers = triggers.values().stream().filter(t -> !t.isDeployed()).toList();
+      if (watchingClock == null) {
+        watchingClock = timeSchedulers.start();
+      }
     }
-    List<VerticleBase> deployed = new CopyOnWriteArrayList<>();
-    return deployAll(newSources, deployed)
+    List<Deployment> deployed = new ArrayList<>();
+    return watchingClock
+      .compose(v -> deployAll(newSources, deployed, sourceDeployments))
       .compose(v -> beforeTriggers.get())
-      .compose(v -> deployAll(newTriggers, deployed))
-      .onSuccess(v -> LOG.info("Started {} source(s) and {} trigger(s) on node '{}'",
-        newSources.size(), newTriggers.size(), nodeId))
-      .recover(failure -> undeployAll(deployed).eventually(() -> Future.<Void>failedFuture(failure)));
+      .compose(v -> deployAll(newTriggers, deployed, triggerDeployments))
+      .onSuccess(v -> {
+        webhooksByName = webhooks;
+        LOG.info("Started {} source(s) and {} trigger(s) on node '{}'", newSources.size(), newTriggers.size(), nodeId);
+      })
+      // undo what this call started, then fail with the cause of the failure (not undeploy's outcome)
+      .recover(failure -> undeploy(deployed).transform(undone -> Future.<Void>failedFuture(failure)));
   }
 
-  private void checkWebhookNamesUnique() {
-    Map<String, String> byName = new HashMap<>();
+  /** @throws IllegalArgumentException when two webhook triggers share a name */
+  private Map<String, WebhookTrigger> webhooksByName() {
+    Map<String, WebhookTrigger> byName = new HashMap<>();
     for (Trigger trigger : triggers.values()) {
       if (trigger instanceof WebhookTrigger webhook) {
-        String other = byName.putIfAbsent(webhook.name(), webhook.id());
+        WebhookTrigger other = byName.putIfAbsent(webhook.name(), webhook);
         if (other != null) {
           throw new IllegalArgumentException("webhook name '" + webhook.name() + "' is used by triggers '"
-            + other + "' and '" + webhook.id() + "'");
+            + other.id() + "' and '" + webhook.id() + "'");
         }
       }
     }
+    return Map.copyOf(byName);
   }
 
-  private Future<Void> deployAll(List<? extends VerticleBase> verticles, List<VerticleBase> deployed) {
+  /**
+   * Deploys {@code verticles} in chunks of {@link #DEPLOYMENT_CHUNK} instances; each chunk that
+   * deploys is added to {@code deployed} (this start's, for undoing it) and to {@code registry}.
+   */
+  private Future<Void> deployAll(List<? extends VerticleBase> verticles, List<Deployment> deployed,
+                                 List<Deployment> registry) {
     List<Future<String>> all = new ArrayList<>();
-    for (VerticleBase verticle : verticles) {
-      all.add(vertx.deployVerticle(verticle, optionsFor(verticle)).onSuccess(id -> {
+    for (int from = 0; from < verticles.size(); from += DEPLOYMENT_CHUNK) {
+      List<? extends VerticleBase> chunk = verticles.subList(from, Math.min(verticles.size(), from + DEPLOYMENT_CHUNK));
+      Iterator<? extends VerticleBase> next = chunk.iterator();
+      DeploymentOptions options = optionsFor(chunk.get(0)).setInstances(chunk.size());
+      all.add(vertx.deployVerticle(next::next, options).onSuccess(id -> {
+        Deployment deployment = new Deployment(chunk, id);
         synchronized (this) {
-          deploymentIds.put(verticle, id);
+          deployed.add(deployment);
+          registry.add(deployment);
         }
-        deployed.add(verticle);
       }));
     }
     return Future.all(all).mapEmpty();
@@ -384,13 +419,12 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     return new DeploymentOptions();
   }
 
-  private Future<Void> undeployAll(List<? extends VerticleBase> verticles) {
+  private Future<Void> undeploy(List<Deployment> deployments) {
     List<Future<Void>> undeployed = new ArrayList<>();
     synchronized (this) {
-      for (VerticleBase verticle : verticles) {
-        String id = deploymentIds.remove(verticle);
-        if (id != null) {
-          undeployed.add(vertx.undeploy(id));
+      for (Deployment deployment : List.copyOf(deployments)) {
+        if (triggerDeployments.remove(deployment) | sourceDeployments.remove(deployment)) {
+          undeployed.add(vertx.undeploy(deployment.id()));
         }
       }
     }
@@ -405,13 +439,14 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     if (closing != null) {
       return closing;
     }
-    List<Trigger> allTriggers = List.copyOf(triggers.values());
-    List<TriggerSource> allSources = List.copyOf(sources.values());
+    List<Deployment> allTriggers = List.copyOf(triggerDeployments);
+    List<Deployment> allSources = List.copyOf(sourceDeployments);
     List<Pipeline> allPipelines = List.copyOf(pipelines.values());
     List<HttpServer> allServers = List.copyOf(servers);
     closing = Future.all(allServers.stream().map(HttpServer::close).toList()).mapEmpty()
-      .eventually(() -> undeployAll(allTriggers))
-      .eventually(() -> withinGrace(undeployAll(allSources)))
+      .eventually(() -> undeploy(allTriggers))
+      .eventually(timeSchedulers::stop)
+      .eventually(() -> withinGrace(undeploy(allSources)))
       .eventually(() -> Future.all(allPipelines.stream().map(Pipeline::close).toList()))
       .eventually(() -> ownsVertx ? vertx.close() : Future.succeededFuture())
       .mapEmpty();

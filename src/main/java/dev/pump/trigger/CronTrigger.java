@@ -1,5 +1,6 @@
 package dev.pump.trigger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -52,6 +53,18 @@ public class CronTrigger extends TimeTrigger {
   @Override
   protected Optional<Instant> slotAfter(Instant instant) {
     return schedule.nextAfter(instant);
+  }
+
+  /** Triggers with an equal expression, zone and policy share one cached schedule, and its next-slot computation. */
+  @Override
+  protected Object sharedSchedule() {
+    return schedule;
+  }
+
+  /** Slots are whole seconds in every zone (zone offsets and transitions are whole seconds). */
+  @Override
+  protected Duration minimumGap() {
+    return Duration.ofSeconds(1);
   }
 
   @Override

@@ -64,6 +64,11 @@ public class PeriodicTrigger extends TimeTrigger {
   }
 
   @Override
+  protected Duration minimumGap() {
+    return interval;
+  }
+
+  @Override
   public String spec() {
     return interval.toString();
   }

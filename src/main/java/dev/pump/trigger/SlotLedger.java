@@ -3,6 +3,9 @@ package dev.pump.trigger;
 import io.vertx.core.Future;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +29,21 @@ public interface SlotLedger {
   Future<Boolean> claim(String triggerId, Instant slot);
 
   /**
+   * Claims one slot for a group of triggers in one call: the triggers of a schedule that are due at
+   * the same slot. A ledger that talks to a cluster sends the claims together; the default claims
+   * them one by one.
+   *
+   * @return one claim per trigger id, in the order of {@code triggerIds}, each as {@link #claim}
+   */
+  default List<Future<Boolean>> claimAll(List<String> triggerIds, Instant slot) {
+    List<Future<Boolean>> claims = new ArrayList<>(triggerIds.size());
+    for (String triggerId : triggerIds) {
+      claims.add(claim(triggerId, slot));
+    }
+    return claims;
+  }
+
+  /**
    * Tells the ledger that this node has handled a slot it won: the fire is published (or was refused
    * because the trigger is paused). A cluster ledger marks the claim, so that no other node takes the
    * slot over when this one leaves. The default does nothing.
@@ -43,10 +61,16 @@ public interface SlotLedger {
   /** A ledger for one node, in memory: every claim is won, nothing survives a restart. */
   static SlotLedger inMemory() {
     Map<String, Instant> last = new ConcurrentHashMap<>();
+    Future<Boolean> won = Future.succeededFuture(true);
     return new SlotLedger() {
       @Override
       public Future<Boolean> claim(String triggerId, Instant slot) {
-        return Future.succeededFuture(true);
+        return won;
+      }
+
+      @Override
+      public List<Future<Boolean>> claimAll(List<String> triggerIds, Instant slot) {
+        return Collections.nCopies(triggerIds.size(), won);
       }
 
       @Override

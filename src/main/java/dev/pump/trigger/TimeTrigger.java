@@ -1,5 +1,6 @@
 package dev.pump.trigger;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -7,9 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,11 +17,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A trigger that fires at the slots of a schedule ({@link CronTrigger}, {@link PeriodicTrigger}).
  *
- * <p>The injected clock decides what is due; a Vert.x timer only wakes the trigger up. On every
- * wake-up the trigger re-reads the clock, so a timer that wakes early or a clock stepped backwards
- * never fires a slot early or twice. Each slot fires at most once, at or after its instant, with
- * {@code firing = <id>@<slot>}. The next slot is computed from the last handled slot, never by
- * adding intervals to the time of the wake-up, so lateness does not accumulate.
+ * <p>The injected clock decides what is due ({@link SlotPolicy}); the trigger owns no timer. It
+ * hands its next wake-up instant to the scheduler of its event loop ({@link TimeSchedulers}), which
+ * holds one Vert.x timer for every time trigger on that loop and fires the triggers due at the same
+ * instant in one pass. Each wake-up re-reads the clock, so a timer that wakes early or a clock
+ * stepped backwards never fires a slot early or twice. Each slot fires at most once, at or after
+ * its instant, with {@code firing = <id>@<slot>}. The next slot is computed after the due one has
+ * fired, from the last handled slot, never by adding intervals to the time of the wake-up, so
+ * lateness does not accumulate.
  *
  * <p>Policies, each optional:
  * <ul>
@@ -41,11 +42,6 @@ public abstract class TimeTrigger extends Trigger {
 
   private static final Logger LOG = LoggerFactory.getLogger(TimeTrigger.class);
 
-  /** Longest single timer: a clock stepped forwards is noticed within this. */
-  static final Duration MAX_SLEEP = Duration.ofSeconds(60);
-  /** Most slots scanned forwards in one go; beyond it, the recent slots are found from "now". */
-  private static final int MAX_SCAN = 2_000;
-
   private FiringMode mode = FiringMode.CLUSTER_ONCE;
   private CatchUp catchUp = CatchUp.NONE;
   private int catchUpLimit = 10;
@@ -53,17 +49,14 @@ public abstract class TimeTrigger extends Trigger {
   private Duration jitter = Duration.ZERO;
   private Duration spread = Duration.ZERO;
 
-  // confined to the trigger's context
-  private Instant cursor;
-  private Instant wakeAt;
-  private long timerId = -1;
+  // confined to the trigger's event loop (the scheduler's thread)
+  private SlotPolicy policy;
+  private TimeScheduler scheduler;
+  private long wakeAtNanos = TimeScheduler.NOT_WAITING;
   private boolean running;
-  private final Deque<Instant> skippedWhilePausedSlots = new ArrayDeque<>();
 
   private volatile Instant armed;
-  private final AtomicLong missed = new AtomicLong();
   private final AtomicLong lostClaims = new AtomicLong();
-  private final AtomicLong caughtUp = new AtomicLong();
 
   protected TimeTrigger(TriggerRuntime runtime, String type) {
     super(runtime, type);
@@ -73,6 +66,23 @@ public abstract class TimeTrigger extends Trigger {
    * @return the first slot strictly after {@code instant}, or empty if the schedule never fires again
    */
   protected abstract Optional<Instant> slotAfter(Instant instant);
+
+  /**
+   * @return the schedule this trigger shares with others that fire at the same slots (an equal,
+   *     cached schedule object), so that a group due at one slot computes its next slot once; or
+   *     {@code null} when nothing is shared
+   */
+  protected Object sharedSchedule() {
+    return null;
+  }
+
+  /**
+   * @return a lower bound of the time between two slots ({@link Duration#ZERO} if unknown): a wake-up
+   *     closer than this to the due slot knows no later slot is due without asking the schedule
+   */
+  protected Duration minimumGap() {
+    return Duration.ZERO;
+  }
 
   /** Called once on start, before missed slots are caught up; {@code now} is the start instant. */
   protected void onStart(Instant now) {
@@ -132,17 +142,28 @@ public abstract class TimeTrigger extends Trigger {
 
   @Override
   public Future<?> start() {
+    if (!context.isEventLoopContext()) {
+      return Future.failedFuture(new IllegalStateException(this + " must be deployed on an event loop, not as a worker"));
+    }
     running = true;
+    scheduler = runtime.timeSchedulers().current();
+    policy = new SlotPolicy(this::nextSlot, minimumGap(), catchUp, catchUpLimit, startingDeadline);
     Instant now = clock().instant();
-    cursor = now;
+    policy.start(now);
     onStart(now);
     if (catchUp == CatchUp.NONE) {
-      arm();
+      rearm();
       return Future.succeededFuture();
     }
     return runtime.slotLedger().lastFired(id()).map(last -> {
-      last.ifPresent(previous -> catchUpAfter(previous, now));
-      arm();
+      last.ifPresent(previous -> {
+        List<Instant> slots = policy.catchUpAfter(previous, now);
+        if (!slots.isEmpty()) {
+          LOG.info("{}: catching up {} missed slot(s) since {} ({})", this, slots.size(), previous, catchUp);
+        }
+        slots.forEach(this::fireSlot);
+      });
+      rearm();
       return null;
     });
   }
@@ -150,7 +171,9 @@ public abstract class TimeTrigger extends Trigger {
   @Override
   public Future<?> stop() {
     running = false;
-    cancelTimer();
+    if (scheduler != null) {
+      scheduler.remove(this);
+    }
     armed = null;
     return Future.succeededFuture();
   }
@@ -162,7 +185,8 @@ public abstract class TimeTrigger extends Trigger {
 
   /** @return slots dropped without firing: older than the latest due one, or past the deadline */
   public long missedSlots() {
-    return missed.get();
+    SlotPolicy started = policy;
+    return started == null ? 0 : started.missed();
   }
 
   /** @return slots another node of the cluster claimed first */
@@ -172,156 +196,110 @@ public abstract class TimeTrigger extends Trigger {
 
   /** @return missed slots fired by the catch-up policy */
   public long caughtUpSlots() {
-    return caughtUp.get();
+    SlotPolicy started = policy;
+    return started == null ? 0 : started.caughtUp();
   }
 
   /**
-   * Reads the clock and fires what is due, if anything, then re-arms the timer. The timer calls it;
-   * tests call it after moving an injected clock. Runs on the trigger's own context.
+   * Reads the clock and fires what is due on this trigger's event loop (this trigger's slot and any
+   * other due there), then re-arms the loop's timer. The timer does this by itself; tests call it
+   * after moving an injected clock. See also {@link TimeSchedulers#runDue()}.
    *
    * @return completes once the check is done
    */
   public Future<Void> checkDue() {
-    return onContext(this::onWakeUp);
+    return onContext(() -> {
+      if (scheduler != null) {
+        scheduler.runDue();
+      }
+    });
   }
 
   @Override
   public void resume() {
     super.resume();
-    if (context != null) {
-      onContext(this::catchUpPaused);
-    }
-  }
-
-  private void onWakeUp() {
-    if (!running || armed == null) {
-      return;
-    }
-    Instant now = clock().instant();
-    if (now.isBefore(wakeAt)) {
-      arm(); // woke early, or the clock went back: never fire before the slot (plus its delay)
-      return;
-    }
-    List<Instant> due = dueSlots(armed, now);
-    cursor = due.isEmpty() ? now : due.get(due.size() - 1);
-    if (isPaused()) {
-      due.forEach(this::rememberSkippedWhilePaused);
-    } else {
-      int keep = catchUp == CatchUp.ALL ? catchUpLimit : 1;
-      List<Instant> toFire = due.subList(Math.max(0, due.size() - keep), due.size());
-      missed.addAndGet(due.size() - toFire.size());
-      caughtUp.addAndGet(Math.max(0, toFire.size() - 1));
-      toFire.forEach(this::fireSlot);
-    }
-    arm();
-  }
-
-  /** Slots in [first, now], first known to be due, within the starting deadline. */
-  private List<Instant> dueSlots(Instant first, Instant now) {
-    List<Instant> due = new ArrayList<>();
-    Instant slot = first;
-    while (slot != null && !slot.isAfter(now)) {
-      due.add(slot);
-      if (due.size() > MAX_SCAN) {
-        missed.addAndGet(due.size());
-        return recentSlots(slot, now, catchUp == CatchUp.ALL ? catchUpLimit : 1);
-      }
-      slot = slotAfter(slot).orElse(null);
-    }
-    return withinDeadline(due, now);
-  }
-
-  private List<Instant> withinDeadline(List<Instant> slots, Instant now) {
-    if (startingDeadline == null) {
-      return slots;
-    }
-    Instant oldest = now.minus(startingDeadline);
-    List<Instant> kept = slots.stream().filter(s -> !s.isBefore(oldest)).toList();
-    missed.addAndGet(slots.size() - kept.size());
-    return new ArrayList<>(kept);
-  }
-
-  /**
-   * The most recent (at most {@code count}) slots in (after, now], oldest first, found by scanning
-   * windows that double backwards from now, so a week of per-second slots costs a few scans.
-   */
-  private List<Instant> recentSlots(Instant after, Instant now, int count) {
-    Instant lower = after;
-    if (startingDeadline != null && now.minus(startingDeadline).isAfter(lower)) {
-      lower = now.minus(startingDeadline).minusNanos(1);
-    }
-    Duration window = Duration.ofSeconds(1);
-    while (true) {
-      Instant from = now.minus(window);
-      boolean reachedLower = !from.isAfter(lower);
-      List<Instant> found = new ArrayList<>();
-      for (Optional<Instant> s = slotAfter(reachedLower ? lower : from);
-           s.isPresent() && !s.get().isAfter(now); s = slotAfter(s.get())) {
-        found.add(s.get());
-        if (found.size() > count) {
-          found.remove(0);
+    if (isDeployed()) {
+      onContext(() -> {
+        if (running) {
+          policy.resume(clock().instant()).forEach(this::fireSlot);
         }
-      }
-      if (found.size() >= count || reachedLower) {
-        return found;
-      }
-      window = window.multipliedBy(2);
+      });
     }
   }
 
-  /** On start: the slots between the last fired one (on any node) and now, per the policy. */
-  private void catchUpAfter(Instant lastFired, Instant now) {
-    if (!lastFired.isBefore(now)) {
+  // ---- called by the scheduler, on this trigger's event loop --------------------------------------
+
+  /** @return the instant (epoch nanos) this trigger waits for in its scheduler, or {@code NOT_WAITING} */
+  final long wakeAtNanos() {
+    return wakeAtNanos;
+  }
+
+  /** Marks the trigger as taken out of its bucket (due, or stopped). */
+  final void leaveBucket() {
+    wakeAtNanos = TimeScheduler.NOT_WAITING;
+  }
+
+  /** Fires the due slot (or what the policy makes of a stall); cluster-once slots go through {@code claims}. */
+  final void fireDue(Instant now, SlotClaims claims) {
+    if (!running) {
       return;
     }
-    List<Instant> slots = recentSlots(lastFired, now, catchUp == CatchUp.ALL ? catchUpLimit : 1);
-    if (!slots.isEmpty()) {
-      LOG.info("{}: catching up {} missed slot(s) since {} ({})", this, slots.size(), lastFired, catchUp);
+    SlotPolicy.Due due = policy.due(now, isPaused());
+    for (int i = 0; i < due.skippedWhilePaused().size(); i++) {
+      countSkippedWhilePaused();
     }
-    caughtUp.addAndGet(slots.size());
-    slots.forEach(this::fireSlot);
-    cursor = now;
+    for (Instant slot : due.toFire()) {
+      if (mode == FiringMode.EVERY_NODE) {
+        fireAndRecord(slot);
+      } else {
+        claims.add(this, slot);
+      }
+    }
   }
 
-  private void rememberSkippedWhilePaused(Instant slot) {
-    skippedWhilePausedSlots.addLast(slot);
-    if (skippedWhilePausedSlots.size() > catchUpLimit) {
-      skippedWhilePausedSlots.removeFirst();
-    }
-    fire(new JsonObject(), slot, firingOf(slot)); // refused while paused: counted there
-  }
-
-  /** On resume: slots skipped while paused, per the policy. */
-  private void catchUpPaused() {
-    List<Instant> skipped = withinDeadline(new ArrayList<>(skippedWhilePausedSlots), clock().instant());
-    skippedWhilePausedSlots.clear();
-    if (catchUp == CatchUp.NONE || skipped.isEmpty()) {
+  /** Computes the next slot after what was just handled and waits for it in the scheduler. */
+  final void rearm() {
+    if (!running) {
       return;
     }
-    List<Instant> toFire = catchUp == CatchUp.LATEST ? skipped.subList(skipped.size() - 1, skipped.size()) : skipped;
-    caughtUp.addAndGet(toFire.size());
-    toFire.forEach(this::fireSlot);
+    Instant next = policy.arm();
+    armed = next;
+    if (next == null) {
+      wakeAtNanos = TimeScheduler.NOT_WAITING;
+      return;
+    }
+    wakeAtNanos = TimeSchedulers.epochNanos(next.plus(delayOf(next)));
+    scheduler.schedule(this);
   }
 
+  /** The outcome of this node's claim of a cluster-once slot. */
+  final void claimed(Instant slot, AsyncResult<Boolean> won) {
+    if (won.failed()) {
+      // without a claim this node cannot know whether another fired: never risk a duplicate
+      LOG.warn("{}: could not claim slot {}, not firing it: {}", this, slot, won.cause().toString());
+      lostClaims.incrementAndGet();
+    } else if (won.result()) {
+      fireAndRecord(slot);
+      // published (or refused while paused): either way this node has handled the slot
+      runtime.slotLedger().markFired(id(), slot)
+        .onFailure(e -> LOG.warn("{}: could not mark slot {} fired: {}", this, slot, e.toString()));
+    } else {
+      lostClaims.incrementAndGet();
+    }
+  }
+
+  private Optional<Instant> nextSlot(Instant after) {
+    Object shared = sharedSchedule();
+    return shared == null ? slotAfter(after) : scheduler.nextSlot(shared, after, this);
+  }
+
+  /** A slot outside the scheduler's pass (catch-up on start, resume): claimed on its own. */
   private void fireSlot(Instant slot) {
     if (mode == FiringMode.EVERY_NODE) {
       fireAndRecord(slot);
-      return;
+    } else {
+      runtime.slotLedger().claim(id(), slot).onComplete(won -> claimed(slot, won));
     }
-    runtime.slotLedger().claim(id(), slot).onComplete(won -> {
-      if (won.failed()) {
-        // without a claim this node cannot know whether another fired: never risk a duplicate
-        LOG.warn("{}: could not claim slot {}, not firing it: {}", this, slot, won.cause().toString());
-        lostClaims.incrementAndGet();
-      } else if (won.result()) {
-        fireAndRecord(slot);
-        // published (or refused while paused): either way this node has handled the slot
-        runtime.slotLedger().markFired(id(), slot)
-          .onFailure(e -> LOG.warn("{}: could not mark slot {} fired: {}", this, slot, e.toString()));
-      } else {
-        lostClaims.incrementAndGet();
-      }
-    });
   }
 
   private void fireAndRecord(Instant slot) {
@@ -336,21 +314,6 @@ public abstract class TimeTrigger extends Trigger {
     return id() + "@" + slot;
   }
 
-  private void arm() {
-    cancelTimer();
-    armed = slotAfter(cursor).orElse(null);
-    if (armed == null || !running) {
-      return;
-    }
-    wakeAt = armed.plus(delayOf(armed));
-    long nanos = Duration.between(clock().instant(), wakeAt).toNanos();
-    long millis = Math.min(MAX_SLEEP.toMillis(), Math.max(1, (nanos + 999_999) / 1_000_000));
-    timerId = vertx.setTimer(millis, t -> {
-      timerId = -1;
-      onWakeUp();
-    });
-  }
-
   /** @return the stable delay {@link #withSpread(Duration) spread} gives this trigger's fires */
   public Duration spreadOffset() {
     if (spread.isZero()) {
@@ -362,22 +325,18 @@ public abstract class TimeTrigger extends Trigger {
 
   /** Jitter (fresh for every slot) plus spread (the same for every slot of this trigger). */
   private Duration delayOf(Instant slot) {
+    if (jitter.isZero() && spread.isZero()) {
+      return Duration.ZERO;
+    }
     Duration delay = spreadOffset();
     return jitter.isZero() ? delay : delay.plusNanos(ThreadLocalRandom.current().nextLong(jitter.toNanos()));
-  }
-
-  private void cancelTimer() {
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
-    }
   }
 
   @Override
   public JsonObject snapshot() {
     return super.snapshot()
-      .put("missedSlots", missed.get())
-      .put("caughtUpSlots", caughtUp.get())
+      .put("missedSlots", missedSlots())
+      .put("caughtUpSlots", caughtUpSlots())
       .put("lostClaims", lostClaims.get())
       .put("policy", new JsonObject()
         .put("mode", mode.name().toLowerCase().replace('_', '-'))

@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,14 +33,25 @@ public record TriggerEvent(String trigger, String type, JsonObject args, Instant
 
   /** @return the JSON form of interface.md, "The trigger event" */
   public JsonObject toJson() {
-    return new JsonObject()
-      .put("trigger", trigger)
-      .put("type", type)
-      .put("args", args)
-      .put("scheduledAt", scheduledAt == null ? null : scheduledAt.toString())
-      .put("firedAt", firedAt.toString())
-      .put("node", node)
-      .put("firing", firing);
+    return new JsonObject(jsonMap());
+  }
+
+  /** The fields of {@link #toJson()}, in its order. */
+  Map<String, Object> jsonMap() {
+    Map<String, Object> map = new LinkedHashMap<>(10);
+    map.put("trigger", trigger);
+    map.put("type", type);
+    map.put("args", args);
+    map.put("scheduledAt", scheduledAt == null ? null : scheduledAt.toString());
+    map.put("firedAt", firedAt.toString());
+    map.put("node", node);
+    map.put("firing", firing);
+    return map;
+  }
+
+  /** @return this event with other arguments */
+  TriggerEvent withArgs(JsonObject otherArgs) {
+    return new TriggerEvent(trigger, type, otherArgs, scheduledAt, firedAt, node, firing);
   }
 
   /**
@@ -47,6 +60,9 @@ public record TriggerEvent(String trigger, String type, JsonObject args, Instant
    * @throws IllegalArgumentException naming the field that is missing or malformed
    */
   public static TriggerEvent fromJson(JsonObject json) {
+    if (json instanceof TriggerEventJson published) {
+      return published.event(); // published by a trigger in this JVM: nothing to parse
+    }
     if (json == null) {
       throw new IllegalArgumentException("trigger event: body is not a JSON object");
     }

@@ -53,6 +53,12 @@ public interface TriggerRuntime {
   /** Shared by runtimes that have no ledger of their own. */
   SlotLedger DEFAULT_LEDGER = SlotLedger.inMemory();
 
+  /**
+   * @return the schedulers that wake this runtime's time triggers: one timer per event loop, shared
+   *     by every time trigger on that loop
+   */
+  TimeSchedulers timeSchedulers();
+
   /** Called after every successful fire, on the firing thread; for history and metrics. */
   default void fired(Trigger trigger, TriggerEvent event) {
   }
