@@ -14,7 +14,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -141,18 +144,41 @@ public final class ClusterSlotLedger implements SlotLedger {
     }
     Promise<Boolean> result = Promise.promise();
     Claim claim = new Claim(key(triggerId, slot), slot, vertx.getOrCreateContext(), result);
-    putIfAbsent(claim, false);
+    putIfAbsent(claim, false, claims());
     return result.future();
   }
 
-  private void putIfAbsent(Claim claim, boolean retry) {
-    claims().compose(map -> map.putIfAbsent(claim.key, claimValue, claimTtlMs)).onComplete(ar -> {
+  /**
+   * Claims a slot for a group of triggers: the map is looked up once and every claim is sent at once,
+   * so the group waits one round trip, not one per trigger. Each claim then lives on as in
+   * {@link #claim} (a lost one is watched for a takeover).
+   */
+  @Override
+  public List<Future<Boolean>> claimAll(List<String> triggerIds, Instant slot) {
+    Objects.requireNonNull(slot, "slot");
+    if (closed) {
+      Future<Boolean> refused = Future.failedFuture(new IllegalStateException("the slot ledger is closed"));
+      return Collections.nCopies(triggerIds.size(), refused);
+    }
+    Context context = vertx.getOrCreateContext();
+    Future<AsyncMap<String, String>> map = claims();
+    List<Future<Boolean>> results = new ArrayList<>(triggerIds.size());
+    for (String triggerId : triggerIds) {
+      Promise<Boolean> result = Promise.promise();
+      putIfAbsent(new Claim(key(triggerId, slot), slot, context, result), false, map);
+      results.add(result.future());
+    }
+    return results;
+  }
+
+  private void putIfAbsent(Claim claim, boolean retry, Future<AsyncMap<String, String>> claims) {
+    claims.compose(map -> map.putIfAbsent(claim.key, claimValue, claimTtlMs)).onComplete(ar -> {
       if (ar.failed()) {
         if (closed || tooOld(claim.slot)) {
           claim.fail(ar.cause());
         } else {
           LOG.debug("Claim of {} failed, retrying: {}", claim.key, ar.cause().toString());
-          vertx.setTimer(RETRY_MS, t -> putIfAbsent(claim, true));
+          vertx.setTimer(RETRY_MS, t -> putIfAbsent(claim, true, claims()));
         }
         return;
       }

@@ -7,9 +7,11 @@ import dev.pump.testing.RecordingSource;
 import dev.pump.trigger.CronTrigger;
 import dev.pump.trigger.FiringMode;
 import dev.pump.trigger.PubSubTrigger;
+import dev.pump.trigger.Trigger;
 import dev.pump.trigger.TriggerEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +40,8 @@ class ClusterFiringTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static final ZoneId UTC = ZoneId.of("UTC");
   private static final int NODES = 3;
+  /** Cluster-once triggers sharing one schedule: each node claims their slot in one ledger call. */
+  private static final int GROUP = 20;
 
   private static ClusterNodes nodes;
   private static final List<PumpApplication> apps = new ArrayList<>();
@@ -58,6 +62,11 @@ class ClusterFiringTest {
       CronTrigger once = new CronTrigger(app, "*/1 * * * * *", UTC);
       once.withId("every-second");
       onceTriggers.add(once);
+      List<Trigger> group = new ArrayList<>();
+      for (int g = 0; g < GROUP; g++) {
+        group.add(new CronTrigger(app, "*/1 * * * * *", UTC).withId("group-" + g));
+      }
+      new RecordingSource(app, new Pipeline("g", new CollectingSink())).on(group.toArray(Trigger[]::new));
       CronTrigger everywhere = new CronTrigger(app, "*/1 * * * * *", UTC);
       everywhere.withMode(FiringMode.EVERY_NODE).withId("every-second-everywhere");
       new RecordingSource(app, new Pipeline("p", new CollectingSink())).on(
@@ -126,6 +135,41 @@ class ClusterFiringTest {
     }
     // every node competed for every slot: the two losers of each slot count it once it is settled
     await().atMost(DEADLINE).until(() -> onceTriggers.stream().mapToLong(CronTrigger::lostClaims).sum() >= 2L * 12);
+  }
+
+  @Test
+  void aGroupOfClusterOnceTriggersSharingASlotFiresEachTriggerOnceAcrossTheNodes() {
+    Instant first = allStarted.plusSeconds(2);
+    List<TriggerEvent> groupFires = new ArrayList<>();
+    await().atMost(DEADLINE).until(() -> {
+      groupFires.clear();
+      fired.stream().filter(e -> e.trigger().startsWith("group-") && !e.scheduledAt().isBefore(first)
+        && e.scheduledAt().isBefore(first.plusSeconds(4))).forEach(groupFires::add);
+      return groupFires.size() >= GROUP * 4;
+    });
+    await().during(Duration.ofMillis(500)).atMost(DEADLINE).until(() -> fired.stream()
+      .filter(e -> e.trigger().startsWith("group-") && !e.scheduledAt().isBefore(first)
+        && e.scheduledAt().isBefore(first.plusSeconds(4))).count() == GROUP * 4L);
+    assertThat(groupFires.stream().map(TriggerEvent::firing)).doesNotHaveDuplicates().hasSize(GROUP * 4);
+  }
+
+  @Test
+  void aConsumerOnAnotherNodeThatIsNotOursReceivesTheDocumentedJson() throws Exception {
+    List<JsonObject> received = new CopyOnWriteArrayList<>();
+    MessageConsumer<JsonObject> foreign = nodes.get(1).eventBus()
+      .<JsonObject>consumer(Trigger.address("every-second"), message -> received.add(message.body()));
+    foreign.completion().await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    try {
+      // cluster-once: each slot fires on one node, and two of three slots on average come over the wire
+      await().atMost(DEADLINE).until(() -> received.stream().anyMatch(json -> !"node-1".equals(json.getString("node"))));
+    } finally {
+      foreign.unregister().await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    }
+    JsonObject remote = received.stream().filter(json -> !"node-1".equals(json.getString("node"))).findFirst().orElseThrow();
+    assertThat(remote.getClass()).isEqualTo(JsonObject.class);
+    assertThat(remote.fieldNames()).containsExactly("trigger", "type", "args", "scheduledAt", "firedAt", "node", "firing");
+    assertThat(remote.getString("firing")).isEqualTo("every-second@" + remote.getString("scheduledAt"));
+    assertThat(TriggerEvent.fromJson(remote).trigger()).isEqualTo("every-second");
   }
 
   @Test
