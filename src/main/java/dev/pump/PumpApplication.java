@@ -76,6 +76,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final TimeSchedulers timeSchedulers;
   private final List<BiConsumer<Trigger, TriggerEvent>> fireListeners = new CopyOnWriteArrayList<>();
   private final List<CycleListener> cycleListeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> cycleEndedListeners = new CopyOnWriteArrayList<>();
 
   // guarded by this
   private final Map<String, Trigger> triggers = new LinkedHashMap<>();
@@ -313,6 +314,16 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     for (CycleListener listener : cycleListeners) {
       listener.cycleFinished(source, event, took, failed);
     }
+    for (Runnable listener : cycleEndedListeners) {
+      listener.run();
+    }
+  }
+
+  @Override
+  public Runnable onCycleEnded(Runnable listener) {
+    Objects.requireNonNull(listener, "listener");
+    cycleEndedListeners.add(listener);
+    return () -> cycleEndedListeners.remove(listener);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.pump.source;
 
 import dev.pump.pipeline.Pipeline;
-import dev.pump.trigger.OpportunisticTrigger;
 import dev.pump.trigger.Trigger;
 import dev.pump.trigger.TriggerEvent;
 import io.vertx.core.Future;
@@ -322,7 +321,6 @@ public abstract class TriggerSource extends VerticleBase {
         pipeline.fail(ar.cause(), "source '" + id + "'");
       }
       runtime.cycleFinished(this, event, Duration.ofNanos(System.nanoTime() - startedNanos), ar.failed());
-      vertx.eventBus().publish(OpportunisticTrigger.CYCLE_ENDED_ADDRESS, id);
       runPending();
       if (running == 0 && pending.isEmpty() && allCyclesDone != null) {
         allCyclesDone.tryComplete();

@@ -1,7 +1,6 @@
 package dev.pump.trigger;
 
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -18,12 +17,9 @@ import java.util.Objects;
  */
 public class OpportunisticTrigger extends Trigger {
 
-  /** Sources publish their id here, locally, whenever a cycle ends. */
-  public static final String CYCLE_ENDED_ADDRESS = "pump.source.cycle-ended";
-
   private Duration chilldown = Duration.ofSeconds(5);
   private long tickTimer = -1;
-  private MessageConsumer<Object> cycleEnded;
+  private Runnable stopListening = () -> { };
 
   public OpportunisticTrigger(TriggerRuntime runtime) {
     super(runtime, "opportunistic");
@@ -53,14 +49,16 @@ public class OpportunisticTrigger extends Trigger {
   public Future<?> start() {
     long tick = Math.max(1, Math.min(1000, chilldown.toMillis()));
     tickTimer = vertx.setPeriodic(tick, t -> fireNowIfIdle());
-    cycleEnded = vertx.eventBus().localConsumer(CYCLE_ENDED_ADDRESS, msg -> fireNowIfIdle());
-    return cycleEnded.completion().onSuccess(v -> fireNowIfIdle());
+    stopListening = runtime.onCycleEnded(this::fireIfIdle);
+    fireNowIfIdle();
+    return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(tickTimer);
-    return cycleEnded.unregister();
+    stopListening.run();
+    return Future.succeededFuture();
   }
 
   /**

@@ -311,7 +311,7 @@ public abstract class TimeTrigger extends Trigger {
 
   /** @return the firing id of a slot: {@code <id>@<slot>} */
   protected final String firingOf(Instant slot) {
-    return id() + "@" + slot;
+    return id() + "@" + InstantText.of(slot);
   }
 
   /** @return the stable delay {@link #withSpread(Duration) spread} gives this trigger's fires */

@@ -46,6 +46,7 @@ public abstract class Trigger extends VerticleBase {
   protected final TriggerRuntime runtime;
   private final String type;
   private volatile String id;
+  private volatile String address;
   private volatile boolean paused;
   private volatile Instant lastFiredAt;
   private final AtomicLong fireCount = new AtomicLong();
@@ -62,6 +63,7 @@ public abstract class Trigger extends VerticleBase {
     this.runtime = Objects.requireNonNull(runtime, "runtime");
     this.type = requireValidId(type, "trigger type");
     this.id = runtime.register(this);
+    this.address = address(id);
   }
 
   /**
@@ -72,6 +74,7 @@ public abstract class Trigger extends VerticleBase {
   public Trigger withId(String id) {
     runtime.rename(this, requireValidId(id, "trigger id"));
     this.id = id;
+    this.address = address(id);
     return this;
   }
 
@@ -94,7 +97,7 @@ public abstract class Trigger extends VerticleBase {
   }
 
   public final String address() {
-    return address(id);
+    return address;
   }
 
   /** @return what the trigger was configured with (a cron expression, an interval, topics ...) */

@@ -42,8 +42,8 @@ public record TriggerEvent(String trigger, String type, JsonObject args, Instant
     map.put("trigger", trigger);
     map.put("type", type);
     map.put("args", args);
-    map.put("scheduledAt", scheduledAt == null ? null : scheduledAt.toString());
-    map.put("firedAt", firedAt.toString());
+    map.put("scheduledAt", scheduledAt == null ? null : InstantText.of(scheduledAt));
+    map.put("firedAt", InstantText.of(firedAt));
     map.put("node", node);
     map.put("firing", firing);
     return map;

@@ -43,6 +43,14 @@ public interface TriggerRuntime {
   boolean isIdle();
 
   /**
+   * Calls {@code listener} whenever a cycle of any source of the application ends, on the source's
+   * context: an {@link OpportunisticTrigger} checks then whether the application has become idle.
+   *
+   * @return removes the listener
+   */
+  Runnable onCycleEnded(Runnable listener);
+
+  /**
    * @return where time triggers claim slots and remember their last slot; in memory unless the
    *     application is given a persistent or clustered ledger
    */

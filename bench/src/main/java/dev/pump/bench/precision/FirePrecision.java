@@ -7,6 +7,9 @@ import dev.pump.bench.Results;
 import dev.pump.bench.Stats;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.trigger.CronTrigger;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
@@ -19,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TimeZone;
@@ -29,6 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * taken where the work runs (our source's {@code cycle()}, Quartz's {@code Job.execute}).
  *
  * <pre>FirePrecision ours N SLOTS WARMUP_SLOTS           one source per trigger, 6-field cron "0/P * * * * *", UTC
+ * FirePrecision raw N SLOTS WARMUP_SLOTS            the floor: N plain Vert.x timers (setTimer, spread over the
+ *                                                     event loops), each re-armed for the next slot; lateness at
+ *                                                     the timer's handler
  * FirePrecision quartz N SLOTS WARMUP_SLOTS THREADS   RAMJobStore, one job + one CronTrigger "0/P * * * * ?" per
  *                                                     job, SimpleThreadPool of THREADS, batch acquisition = THREADS</pre>
  *
@@ -56,8 +64,11 @@ public final class FirePrecision {
     Results.log(key + ": " + n + " triggers every " + period + " s; 1 cold + " + warmups + " warm-up + " + reps
       + " measured slots");
 
-    Run run = system.equals("ours") ? runOurs(n, period, reps + warmups + 1) : runQuartz(n, threads, period,
-      reps + warmups + 1);
+    Run run = switch (system) {
+      case "ours" -> runOurs(n, period, reps + warmups + 1);
+      case "raw" -> runRaw(n, period, reps + warmups + 1);
+      default -> runQuartz(n, threads, period, reps + warmups + 1);
+    };
 
     double[] p50 = new double[reps];
     double[] p99 = new double[reps];
@@ -176,6 +187,43 @@ public final class FirePrecision {
     Instant first = firstSlot(period);
     waitFor(cycles, n, first, slots, period);
     return new Run(first, cycles, fires, deploySeconds, Stats.threadCount(), () -> app.close().await());
+  }
+
+  /** N plain timers, each armed (ms, rounded up, from the wall clock) for the next multiple of the period. */
+  private static Run runRaw(int n, int period, int slots) {
+    Vertx vertx = Vertx.vertx();
+    Slots timers = new Slots(n);
+    long t0 = System.nanoTime();
+    List<Future<String>> deployed = new ArrayList<>();
+    int loops = 2 * Runtime.getRuntime().availableProcessors(); // Vert.x's default event-loop pool
+    for (int l = 0; l < loops; l++) {
+      int count = n / loops + (l < n % loops ? 1 : 0);
+      deployed.add(vertx.deployVerticle(new VerticleBase() {
+        @Override
+        public Future<?> start() {
+          for (int i = 0; i < count; i++) {
+            arm(vertx, timers, period);
+          }
+          return Future.succeededFuture();
+        }
+      }));
+    }
+    Future.all(deployed).await();
+    double deploySeconds = (System.nanoTime() - t0) / 1e9;
+    Instant first = firstSlot(period);
+    waitFor(timers, n, first, slots, period);
+    return new Run(first, timers, null, deploySeconds, Stats.threadCount(), () -> vertx.close().await());
+  }
+
+  private static void arm(Vertx vertx, Slots timers, int period) {
+    Instant now = Instant.now();
+    long next = (now.getEpochSecond() / period + 1) * period;
+    Instant slot = Instant.ofEpochSecond(next);
+    long millis = Math.max(1, (Duration.between(now, slot).toNanos() + 999_999) / 1_000_000);
+    vertx.setTimer(millis, id -> {
+      timers.add(slot, Instant.now());
+      arm(vertx, timers, period);
+    });
   }
 
   private static Run runQuartz(int n, int threads, int period, int slots) throws Exception {
