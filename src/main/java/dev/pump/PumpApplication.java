@@ -366,10 +366,11 @@ public final class PumpApplication implements SourceRuntime, PumpView {
       }
     }
     List<Deployment> deployed = new ArrayList<>();
-    return watchingClock
-      .compose(v -> deployAll(newSources, deployed, sourceDeployments))
+    Future<Void> watching = watchingClock;
+    return deployAll(newSources, deployed, sourceDeployments)
       .compose(v -> beforeTriggers.get())
       .compose(v -> deployAll(newTriggers, deployed, triggerDeployments))
+      .compose(v -> watching)
       .onSuccess(v -> {
         webhooksByName = webhooks;
         LOG.info("Started {} source(s) and {} trigger(s) on node '{}'", newSources.size(), newTriggers.size(), nodeId);
@@ -399,20 +400,27 @@ public final class PumpApplication implements SourceRuntime, PumpView {
    */
   private Future<Void> deployAll(List<? extends VerticleBase> verticles, List<Deployment> deployed,
                                  List<Deployment> registry) {
-    List<Future<String>> all = new ArrayList<>();
-    for (int from = 0; from < verticles.size(); from += DEPLOYMENT_CHUNK) {
-      List<? extends VerticleBase> chunk = verticles.subList(from, Math.min(verticles.size(), from + DEPLOYMENT_CHUNK));
-      Iterator<? extends VerticleBase> next = chunk.iterator();
-      DeploymentOptions options = optionsFor(chunk.get(0)).setInstances(chunk.size());
-      all.add(vertx.deployVerticle(next::next, options).onSuccess(id -> {
-        Deployment deployment = new Deployment(chunk, id);
-        synchronized (this) {
-          deployed.add(deployment);
-          registry.add(deployment);
-        }
-      }));
+    if (verticles.isEmpty()) {
+      return Future.succeededFuture();
     }
-    return Future.all(all).mapEmpty();
+    // a million deployVerticle calls take seconds: issue them on a worker thread, so that a start
+    // continuing on an event loop (after the sources, or called from a verticle) never blocks that loop
+    return vertx.executeBlocking(() -> {
+      List<Future<String>> all = new ArrayList<>();
+      for (int from = 0; from < verticles.size(); from += DEPLOYMENT_CHUNK) {
+        List<? extends VerticleBase> chunk = verticles.subList(from, Math.min(verticles.size(), from + DEPLOYMENT_CHUNK));
+        Iterator<? extends VerticleBase> next = chunk.iterator();
+        DeploymentOptions options = optionsFor(chunk.get(0)).setInstances(chunk.size());
+        all.add(vertx.deployVerticle(next::next, options).onSuccess(id -> {
+          Deployment deployment = new Deployment(chunk, id);
+          synchronized (this) {
+            deployed.add(deployment);
+            registry.add(deployment);
+          }
+        }));
+      }
+      return all;
+    }).compose(all -> Future.join(all).mapEmpty()); // join: every chunk has settled before a failure is undone
   }
 
   private DeploymentOptions optionsFor(VerticleBase verticle) {
