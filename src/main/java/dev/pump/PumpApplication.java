@@ -340,7 +340,8 @@ public final class PumpApplication implements SourceRuntime, PumpView {
       .compose(v -> deployAll(newTriggers, deployed))
       .onSuccess(v -> LOG.info("Started {} source(s) and {} trigger(s) on node '{}'",
         newSources.size(), newTriggers.size(), nodeId))
-      .recover(failure -> undeployAll(deployed).eventually(() -> Future.<Void>failedFuture(failure)));
+      // transform, not eventually: eventually keeps undeployAll's success and the start would "succeed"
+      .recover(failure -> undeployAll(deployed).transform(undone -> Future.<Void>failedFuture(failure)));
   }
 
   private void checkWebhookNamesUnique() {
@@ -366,7 +367,9 @@ public final class PumpApplication implements SourceRuntime, PumpView {
         deployed.add(verticle);
       }));
     }
-    return Future.all(all).mapEmpty();
+    // join, not all: a failure must wait for the deployments still in flight, or they finish after the
+    // rollback and stay deployed
+    return Future.join(all).mapEmpty();
   }
 
   private DeploymentOptions optionsFor(VerticleBase verticle) {
