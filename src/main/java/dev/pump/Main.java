@@ -7,7 +7,6 @@ import dev.pump.trigger.CronSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -129,12 +128,9 @@ public final class Main {
         invalid.problems().forEach(err::println);
         return INVALID;
       }
+      // ONE line says why (the start has undone itself by now); the stack trace is for debugging only
       Throwable cause = e.getCause();
-      if (rootCause(cause) instanceof IOException) {
-        LOG.error("vertx-pump failed to start: {}", describe(cause)); // the message says it all
-      } else {
-        LOG.error("vertx-pump failed to start", cause);
-      }
+      LOG.debug("vertx-pump failed to start", cause);
       err.println("vertx-pump: failed to start: " + describe(cause));
       return FAILED;
     } catch (InterruptedException e) {
@@ -285,14 +281,6 @@ public final class Main {
   static String version() {
     String version = Main.class.getPackage().getImplementationVersion();
     return version == null || version.isBlank() ? "dev" : version;
-  }
-
-  private static Throwable rootCause(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 
   private static String describe(Throwable e) {
