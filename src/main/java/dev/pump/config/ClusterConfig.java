@@ -47,7 +47,7 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
     this(enabled, name, host, port, members, DEFAULT_TAKEOVER_WINDOW, null);
   }
 
-  /** @return the defaults of interface.md: not clustered */
+  /** @return the defaults of docs/interface.md: not clustered */
   public static ClusterConfig defaults() {
     return new ClusterConfig(false, DEFAULT_NAME, DEFAULT_HOST, DEFAULT_PORT, List.of());
   }
