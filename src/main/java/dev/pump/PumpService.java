@@ -8,11 +8,7 @@ import dev.pump.config.InvalidConfigException;
 import dev.pump.config.PumpAssembler;
 import dev.pump.config.PumpConfig;
 import dev.pump.http.ApiAuth;
-import dev.pump.http.ClusterRoutes;
-import dev.pump.http.DashboardRoutes;
 import dev.pump.http.FiringLog;
-import dev.pump.http.HealthRoutes;
-import dev.pump.http.ManagementApi;
 import dev.pump.http.PumpMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -254,7 +250,7 @@ public final class PumpService {
   }
 
   /**
-   * Mounts every route: webhooks (already on the router), {@code /api/*}, the dashboard, health,
+   * Mounts every route ({@link PumpRoutes}): webhooks (already on the router), {@code /api/*}, the dashboard, health,
    * cluster state and metrics.
    *
    * @param clusterState {@code null} when not clustered
@@ -265,21 +261,8 @@ public final class PumpService {
     PrometheusMeterRegistry registry = PumpMetrics.prometheusRegistry(registryName)
       .orElseThrow(() -> new IllegalStateException("Vert.x started without its Prometheus registry '"
         + registryName + "': is vertx-micrometer-metrics on the class path?"));
-    PumpMetrics metrics = new PumpMetrics(registry, app);
-    app.onFire(metrics::onFire);
-    app.onCycle((source, event, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
-    metrics.bindPipelines();
-    ApiAuth auth = ApiAuth.create(config.http().apiToken());
-    FiringLog firings = new FiringLog(app.vertx(), app, FiringLog.DEFAULT_CAPACITY);
-    app.onCycle((source, event, took, failed) -> firings.recordOutcome(event.firing(), failed ? "failed" : "ran"));
-    ManagementApi.mount(app.router(), app, auth, config.http().maxBodyBytes(), firings);
-    DashboardRoutes.mount(app.router(), app.vertx(), app, auth, firings,
-      clusterState == null ? null : () -> clusterState.get().getJsonArray("members"));
-    HealthRoutes.mount(app.router(), app.vertx(), app, clusterState);
-    ClusterRoutes.mount(app.router(), auth,
-      clusterState != null ? clusterState : () -> ClusterRoutes.notClustered(app.nodeId()));
-    PumpMetrics.mountScrape(app.router(), registry);
-    return firings;
+    return PumpRoutes.mount(app, ApiAuth.create(config.http().apiToken()), config.http().maxBodyBytes(), registry,
+      clusterState);
   }
 
   /** @return the port the HTTP server listens on; the one picked when {@code http.port} is 0 */

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The {@code cluster} section: whether and how this node joins a Hazelcast cluster (see the README's
- * "Clustering" section).
+ * The {@code cluster} section: whether and how this node joins a Hazelcast cluster (see
+ * docs/clustering.md).
  *
  * @param enabled whether this node joins a cluster
  * @param name the cluster name; nodes with other names do not join
