@@ -137,6 +137,17 @@ class ReadmeExamplesTest {
   }
 
   @Test
+  void theContractsYamlIsAValidConfiguration(@TempDir Path dir) throws IOException {
+    List<String> yaml = blocks(Path.of("docs/interface.md"), "yaml");
+    assertThat(yaml).hasSize(1);
+    Path file = Files.writeString(dir.resolve("interface.yaml"), yaml.get(0));
+
+    PumpConfig config = new ConfigLoader(Map.of()).load(file);
+
+    assertThat(config.pipelines()).singleElement().satisfies(p -> assertThat(p.triggers()).hasSize(7));
+  }
+
+  @Test
   void theClassesOfDocsJavaAreTheExampleFiles() throws IOException {
     List<String> classes = blocks(Path.of("docs/java.md"), "java").stream()
       .filter(b -> b.startsWith("public class ")).toList();
