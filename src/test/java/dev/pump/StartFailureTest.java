@@ -1,5 +1,6 @@
 package dev.pump;
 
+import dev.pump.config.PumpConfig;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.source.SourceRuntime;
 import dev.pump.testing.CollectingSink;
@@ -9,12 +10,19 @@ import dev.pump.trigger.Trigger;
 import dev.pump.trigger.TriggerRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,6 +98,28 @@ class StartFailureTest {
     app.start().await();
 
     assertThat(vertx.deploymentIDs()).hasSize(2);
+  }
+
+  @Test
+  void theServiceOnABusyPortFailsItsStartAndTheFutureCompletes(@TempDir Path dir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      PumpConfig config = PumpConfig.fromJson(new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
+        .put("dataDir", dir.toString())
+        .put("pipelines", new JsonArray().add(new JsonObject().put("id", "p")
+          .put("source", new JsonObject().put("type", "clock"))
+          .put("triggers", new JsonArray().add(new JsonObject().put("type", "runonce").put("id", "once")))
+          .put("sink", new JsonObject().put("type", "file")))));
+
+      // the failure is reported after Vert.x is closed: the future must still complete
+      assertThatThrownBy(() -> PumpService.start(config).toCompletionStage().toCompletableFuture()
+        .get(60, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .hasMessage("port " + port + " on 127.0.0.1 is in use");
+      assertThat(dir.resolve("p.jsonl")).as("the run-once trigger never fired").doesNotExist();
+    }
   }
 
   /** A trigger whose start fails, as one that cannot reach what it listens to would. */
