@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
  * java -jar vertx-pump.jar check PATH       validate a configuration
  * java -jar vertx-pump.jar next "EXPR" [--zone ZONE] [--from ISO_INSTANT] [-n N]
  * </pre>
- * Exit status: 0 ok, 1 unexpected failure, 2 invalid input (every problem on stderr, one per line).
+ * Exit status: 0 ok, 1 failed start (one line on stderr) or unexpected failure, 2 invalid input (every problem on stderr, one per line).
  * {@link #execute} does the work and returns the status, so tests run every command in-process;
  * only {@link #main} calls {@link System#exit}.
  */
@@ -66,7 +66,7 @@ public final class Main {
     "",
     "Environment overrides: PUMP_HTTP_HOST, PUMP_HTTP_PORT, PUMP_API_TOKEN, PUMP_DATA_DIR,",
     "  PUMP_CLUSTER_ENABLED, PUMP_CLUSTER_HOST, PUMP_CLUSTER_PORT, PUMP_CLUSTER_MEMBERS (comma separated)",
-    "Exit status: 0 ok, 1 unexpected failure, 2 invalid input");
+    "Exit status: 0 ok, 1 failed start or unexpected failure (one line on stderr), 2 invalid input");
 
   private Main() {
   }
