@@ -34,7 +34,8 @@ import java.util.stream.Collectors;
  * java -jar vertx-pump.jar check PATH       validate a configuration
  * java -jar vertx-pump.jar next "EXPR" [--zone ZONE] [--from ISO_INSTANT] [-n N]
  * </pre>
- * Exit status: 0 ok, 1 failed start (one line on stderr) or unexpected failure, 2 invalid input (every problem on stderr, one per line).
+ * Exit status: 0 ok, 1 failed start (one line on stderr) or unexpected failure, 2 invalid input (every
+ * problem on stderr, one per line).
  * {@link #execute} does the work and returns the status, so tests run every command in-process;
  * only {@link #main} calls {@link System#exit}.
  */
