@@ -57,10 +57,12 @@ class ServiceFromAnotherDirectoryIT {
     process = builder.start();
 
     HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + port;
     await().atMost(DEADLINE).ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(
-      URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-    HttpResponse<String> fired = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/heartbeat"))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"who\":\"me\"}")).build(),
+      URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+    HttpResponse<String> fired = http.send(HttpRequest.newBuilder(URI.create(base + "/webhooks/heartbeat"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"who\":\"me\"}")).build(),
       HttpResponse.BodyHandlers.ofString());
     assertThat(fired.statusCode()).as(log()).isEqualTo(202);
     String firing = new JsonObject(fired.body()).getString("firing");

@@ -53,7 +53,8 @@ class StartFailureTest {
 
   @Test
   void aCustomTriggerWhoseStartFailsFailsTheStartAndTheSourcesAreUndeployed() {
-    new RecordingSource(app, pipeline).on(new PubSubTrigger(app, "ok.topic"), new FailingTrigger(app, "door bell offline"));
+    new RecordingSource(app, pipeline).on(new PubSubTrigger(app, "ok.topic"),
+      new FailingTrigger(app, "door bell offline"));
 
     assertThatThrownBy(() -> app.start().await())
       .isInstanceOf(IllegalStateException.class)

@@ -125,7 +125,8 @@ class PumpMetricsTest {
     assertThat(sample(text, "pump_trigger_fires_total", "trigger=\"daily\"", "type=\"cron\"")).isZero();
     assertThat(sample(text, "pump_trigger_fires_total", "trigger=\"forced\"", "type=\"pubsub\"")).isZero();
     assertThat(sample(text, "pump_trigger_fire_lateness_seconds_count", "trigger=\"daily\"")).isZero();
-    assertThat(text).as("only time triggers have a lateness").doesNotContain("pump_trigger_fire_lateness_seconds_count{trigger=\"hook\"");
+    assertThat(text).as("only time triggers have a lateness")
+      .doesNotContain("pump_trigger_fire_lateness_seconds_count{trigger=\"hook\"");
     assertThat(sample(text, "pump_source_cycles_total", "source=\"collector\"", "pipeline=\"main\"",
       "outcome=\"ok\"")).isZero();
     assertThat(sample(text, "pump_source_cycles_total", "source=\"collector\"", "pipeline=\"main\"",
