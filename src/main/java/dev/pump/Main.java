@@ -7,10 +7,12 @@ import dev.pump.trigger.CronSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -21,16 +23,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 
 /**
- * The command line of the fat jar (interface.md, "Command line"):
+ * The command line of the fat jar (docs/interface.md, "Command line"):
  * <pre>
  * java -jar vertx-pump.jar [run [PATH]]     run the service (default conf/config.yaml)
  * java -jar vertx-pump.jar check PATH       validate a configuration
  * java -jar vertx-pump.jar next "EXPR" [--zone ZONE] [--from ISO_INSTANT] [-n N]
  * </pre>
- * Exit status: 0 ok, 1 unexpected failure, 2 invalid input (every problem on stderr, one per line).
+ * Exit status: 0 ok, 1 failed start (one line on stderr) or unexpected failure, 2 invalid input (every
+ * problem on stderr, one per line).
  * {@link #execute} does the work and returns the status, so tests run every command in-process;
  * only {@link #main} calls {@link System#exit}.
  */
@@ -49,7 +54,8 @@ public final class Main {
     "Usage: java -jar vertx-pump.jar [COMMAND]",
     "",
     "Commands:",
-    "  run [PATH]      run the service with the configuration at PATH (default " + ConfigLoader.DEFAULT_PATH + ");",
+    "  run [PATH]      run the service with the configuration at PATH (default " + ConfigLoader.DEFAULT_PATH
+      + " in the working directory, else next to the jar);",
     "                  SIGTERM or SIGINT stops it gracefully",
     "  check PATH      validate a configuration: exit 0 when valid, 2 with every problem on stderr",
     "  next \"EXPR\" [--zone ZONE] [--from ISO_INSTANT] [-n N]",
@@ -61,7 +67,7 @@ public final class Main {
     "",
     "Environment overrides: PUMP_HTTP_HOST, PUMP_HTTP_PORT, PUMP_API_TOKEN, PUMP_DATA_DIR,",
     "  PUMP_CLUSTER_ENABLED, PUMP_CLUSTER_HOST, PUMP_CLUSTER_PORT, PUMP_CLUSTER_MEMBERS (comma separated)",
-    "Exit status: 0 ok, 1 unexpected failure, 2 invalid input");
+    "Exit status: 0 ok, 1 failed start or unexpected failure (one line on stderr), 2 invalid input");
 
   private Main() {
   }
@@ -110,9 +116,22 @@ public final class Main {
     if (args.size() > 1) {
       return usageError(err, "run: expected at most one PATH, got " + args.size() + " arguments");
     }
-    Path path = args.isEmpty() ? ConfigLoader.DEFAULT_PATH : path(args.get(0));
-    if (path == null) {
-      return usageError(err, "run: not a valid path: " + args.get(0));
+    Path path;
+    if (args.isEmpty()) {
+      List<Path> tried = defaultConfigCandidates(Path.of("").toAbsolutePath(), jarFolder());
+      Optional<Path> found = tried.stream().filter(Files::isRegularFile).findFirst();
+      if (found.isEmpty()) {
+        err.println("run: no configuration given, and none at " + tried.stream().map(Path::toString)
+          .collect(Collectors.joining(", ")) + "; give one: run PATH");
+        return INVALID;
+      }
+      path = found.get();
+      LOG.info("Configuration: {}", path);
+    } else {
+      path = path(args.get(0));
+      if (path == null) {
+        return usageError(err, "run: not a valid path: " + args.get(0));
+      }
     }
     PumpConfig config;
     try {
@@ -129,12 +148,9 @@ public final class Main {
         invalid.problems().forEach(err::println);
         return INVALID;
       }
+      // ONE line says why (the start has undone itself by now); the stack trace is for debugging only
       Throwable cause = e.getCause();
-      if (rootCause(cause) instanceof IOException) {
-        LOG.error("vertx-pump failed to start: {}", describe(cause)); // the message says it all
-      } else {
-        LOG.error("vertx-pump failed to start", cause);
-      }
+      LOG.debug("vertx-pump failed to start", cause);
       err.println("vertx-pump: failed to start: " + describe(cause));
       return FAILED;
     } catch (InterruptedException e) {
@@ -148,6 +164,34 @@ public final class Main {
       Thread.currentThread().interrupt();
     }
     return OK;
+  }
+
+  /**
+   * Where {@code run} without a PATH looks, in order: {@code conf/config.yaml} in the working
+   * directory, then next to the jar ({@code <jar folder>/conf/}) and in the folder above it (the
+   * checkout, for {@code target/vertx-pump.jar}), so the jar runs from any directory.
+   */
+  static List<Path> defaultConfigCandidates(Path workingDir, Optional<Path> jarFolder) {
+    List<Path> candidates = new ArrayList<>();
+    candidates.add(workingDir.resolve(ConfigLoader.DEFAULT_PATH));
+    jarFolder.ifPresent(folder -> {
+      candidates.add(folder.resolve(ConfigLoader.DEFAULT_PATH));
+      if (folder.getParent() != null) {
+        candidates.add(folder.getParent().resolve(ConfigLoader.DEFAULT_PATH));
+      }
+    });
+    return candidates.stream().map(Path::normalize).distinct().toList();
+  }
+
+  /** @return the folder holding the jar (or the classes folder) this class was loaded from */
+  private static Optional<Path> jarFolder() {
+    try {
+      CodeSource source = Main.class.getProtectionDomain().getCodeSource();
+      return source == null ? Optional.empty()
+        : Optional.ofNullable(Path.of(source.getLocation().toURI()).toAbsolutePath().getParent());
+    } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+      return Optional.empty();
+    }
   }
 
   private static int check(List<String> args, PrintStream out, PrintStream err, Map<String, String> env) {
@@ -285,14 +329,6 @@ public final class Main {
   static String version() {
     String version = Main.class.getPackage().getImplementationVersion();
     return version == null || version.isBlank() ? "dev" : version;
-  }
-
-  private static Throwable rootCause(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 
   private static String describe(Throwable e) {

@@ -8,21 +8,22 @@ import dev.pump.config.InvalidConfigException;
 import dev.pump.config.PumpAssembler;
 import dev.pump.config.PumpConfig;
 import dev.pump.http.ApiAuth;
-import dev.pump.http.ClusterRoutes;
-import dev.pump.http.DashboardRoutes;
 import dev.pump.http.FiringLog;
-import dev.pump.http.HealthRoutes;
-import dev.pump.http.ManagementApi;
 import dev.pump.http.PumpMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystem;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -85,12 +86,60 @@ public final class PumpService {
    */
   public static Future<PumpService> start(PumpConfig config, ClusterManager clusterManager) {
     Objects.requireNonNull(config, "config");
+    Parts parts = new Parts();
+    // no context: this promise is completed after Vert.x is closed, when no event loop is left to run a listener
+    Promise<PumpService> started = Promise.promise();
+    Future<PumpService> attempt;
+    try {
+      attempt = startParts(config, clusterManager, parts);
+    } catch (RuntimeException e) {
+      attempt = Future.failedFuture(e);
+    }
+    attempt.onComplete(ar -> {
+      if (ar.succeeded()) {
+        started.complete(ar.result());
+      } else {
+        parts.undo(ar.cause(), started, config.shutdownGrace().plus(CLOSE_MARGIN));
+      }
+    });
+    return started.future();
+  }
+
+  /**
+   * What a start has created so far, for {@link #undo}: a failed start closes it, the last thing it
+   * does, from a thread of its own (closing Vert.x from its own event loop would leave no thread to
+   * say the close is done).
+   */
+  private static final class Parts {
+    volatile Vertx vertx;
+    volatile PumpApplication app;
+    volatile Clustering clustering;
+
+    void undo(Throwable failure, Promise<PumpService> started, Duration patience) {
+      Thread undo = new Thread(() -> {
+        try {
+          Future<Void> left = clustering == null ? Future.succeededFuture() : clustering.leave();
+          Future<Void> closed = left.eventually(() -> app != null ? app.close()
+            : vertx != null ? vertx.close() : Future.succeededFuture());
+          closed.toCompletionStage().toCompletableFuture().get(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+          LOG.warn("A failed start did not close cleanly: {}", e.toString());
+        } finally {
+          started.fail(failure);
+        }
+      }, "vertx-pump-start-undo");
+      undo.start();
+    }
+  }
+
+  private static Future<PumpService> startParts(PumpConfig config, ClusterManager clusterManager, Parts parts) {
     // a registry name of its own: several services in one JVM (tests) must not share meters
     String registryName = "vertx-pump-" + REGISTRIES.incrementAndGet();
     VertxOptions options = PumpMetrics.withPrometheus(new VertxOptions(), registryName);
     ClusterConfig cluster = config.cluster();
     if (!cluster.enabled() && clusterManager == null) {
-      return startOn(config, Vertx.vertx(options), registryName, null);
+      parts.vertx = Vertx.vertx(options);
+      return startOn(config, parts, registryName);
     }
     ClusterManager manager;
     try {
@@ -106,19 +155,15 @@ public final class PumpService {
       .recover(failure -> Future.failedFuture(new IllegalStateException("cannot join cluster " + where + ": "
         + failure.getMessage(), failure)))
       .compose(vertx -> {
-        Clustering clustering;
-        try {
-          clustering = new Clustering(cluster.nodeId(),
-            new ClusterSlotLedger(vertx, cluster.nodeId(), cluster.takeoverWindow()),
-            new ClusterMembers(vertx, cluster.name(), cluster.nodeId(), cluster.host() + ":" + cluster.port()));
-        } catch (RuntimeException e) {
-          return vertx.close().transform(ar -> Future.<PumpService>failedFuture(e));
-        }
+        parts.vertx = vertx;
+        Clustering clustering = new Clustering(cluster.nodeId(),
+          new ClusterSlotLedger(vertx, cluster.nodeId(), cluster.takeoverWindow()),
+          new ClusterMembers(vertx, cluster.name(), cluster.nodeId(), cluster.host() + ":" + cluster.port()));
+        parts.clustering = clustering;
         LOG.info("Joined cluster {} as node '{}' with {} member(s)", where, cluster.nodeId(),
           clustering.members().members().size());
         return clustering.members().start().recover(e -> Future.succeededFuture())
-          .compose(v -> startOn(config, vertx, registryName, clustering))
-          .onFailure(e -> clustering.leave())
+          .compose(v -> startOn(config, parts, registryName))
           .map(service -> {
             service.clustering = clustering;
             return service;
@@ -134,46 +179,78 @@ public final class PumpService {
     }
   }
 
-  private static Future<PumpService> startOn(PumpConfig config, Vertx vertx, String registryName,
-                                             Clustering clustering) {
-    PumpApplication app;
-    try {
-      PumpApplication.Builder builder = PumpApplication.builder().vertx(vertx, true);
-      if (clustering == null) {
-        builder.slotLedger(new FileSlotLedger(vertx, config.dataDir().resolve("slots")));
-      } else {
-        builder.nodeId(clustering.nodeId()).slotLedger(clustering.ledger());
-      }
-      app = PumpAssembler.assemble(config, builder);
-    } catch (RuntimeException e) {
-      // assemble closed what it built; this waits until Vert.x is gone too
-      return vertx.close().transform(ar -> Future.failedFuture(e));
+  private static Future<PumpService> startOn(PumpConfig config, Parts parts, String registryName) {
+    // slots and default file sinks are written there at the first fire: find out now, not then
+    return requireWritable(parts.vertx, config.dataDir())
+      .compose(v -> assembleAndStart(config, parts, registryName));
+  }
+
+  /** Creates {@code dataDir} if needed and writes (then deletes) a file in it. */
+  static Future<Void> requireWritable(Vertx vertx, Path dataDir) {
+    FileSystem fs = vertx.fileSystem();
+    String dir = dataDir.toString();
+    return fs.mkdirs(dir)
+      .compose(v -> fs.createTempFile(dir, ".pump-write-check-", ".tmp", (String) null))
+      .compose(fs::delete)
+      .recover(failure -> Future.failedFuture(new IllegalStateException("dataDir " + dataDir.toAbsolutePath()
+        + " is not writable: " + fileProblem(failure, dir), failure)));
+  }
+
+  private static String fileProblem(Throwable failure, String dataDir) {
+    Throwable cause = failure;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
     }
-    FiringLog firings;
-    try {
-      firings = wireHttpAndMetrics(config, app, registryName,
-        clustering == null ? null : clustering.members()::snapshot);
-    } catch (RuntimeException e) {
-      return app.close().transform(ar -> Future.failedFuture(e));
+    if (cause instanceof FileAlreadyExistsException e) {
+      return e.getFile() + " exists and is not a folder";
     }
+    if (cause instanceof AccessDeniedException e) {
+      return "permission denied on " + e.getFile();
+    }
+    if (cause instanceof java.nio.file.FileSystemException e && e.getReason() != null) {
+      return dataDir.equals(e.getFile()) ? e.getReason() : e.getFile() + ": " + e.getReason();
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
+
+  private static Future<PumpService> assembleAndStart(PumpConfig config, Parts parts, String registryName) {
+    Vertx vertx = parts.vertx;
+    Clustering clustering = parts.clustering;
+    PumpApplication.Builder builder = PumpApplication.builder().vertx(vertx, true);
+    if (clustering == null) {
+      builder.slotLedger(new FileSlotLedger(vertx, config.dataDir().resolve("slots")));
+    } else {
+      builder.nodeId(clustering.nodeId()).slotLedger(clustering.ledger());
+    }
+    PumpApplication app = PumpAssembler.assemble(config, builder);
+    parts.app = app;
+    FiringLog firings = wireHttpAndMetrics(config, app, registryName,
+      clustering == null ? null : clustering.members()::snapshot);
     String host = config.http().host();
     AtomicInteger boundPort = new AtomicInteger();
     // listen once the sources consume and before triggers fire: a busy port fails the start early
     // the firing log listens before any trigger can fire, so run-once and catch-up fires are in it
     return firings.start().compose(v -> app.start(() -> app.listen(config.http().serverOptions())
         .onSuccess(server -> boundPort.set(server.actualPort()))
-        .recover(failure -> Future.failedFuture(new IllegalStateException("cannot listen on " + host
-          + ":" + config.http().port() + ": " + failure.getMessage(), failure)))))
+        .recover(failure -> Future.failedFuture(listenFailure(host, config.http().port(), failure)))))
       .map(v -> {
         PumpService service = new PumpService(config, app, boundPort.get());
         LOG.info("vertx-pump listening on http://{}:{}", host, service.port);
         return service;
-      })
-      .recover(failure -> app.close().transform(ar -> Future.failedFuture(failure)));
+      });
+  }
+
+  private static IllegalStateException listenFailure(String host, int port, Throwable failure) {
+    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    // java.net.BindException with NIO; Netty's native transports say the same in an IOException of their own
+    if (message.contains("Address already in use")) {
+      return new IllegalStateException("port " + port + " on " + host + " is in use", failure);
+    }
+    return new IllegalStateException("cannot listen on " + host + ":" + port + ": " + message, failure);
   }
 
   /**
-   * Mounts every route: webhooks (already on the router), {@code /api/*}, the dashboard, health,
+   * Mounts every route ({@link PumpRoutes}): webhooks (already on the router), {@code /api/*}, the dashboard, health,
    * cluster state and metrics.
    *
    * @param clusterState {@code null} when not clustered
@@ -184,21 +261,8 @@ public final class PumpService {
     PrometheusMeterRegistry registry = PumpMetrics.prometheusRegistry(registryName)
       .orElseThrow(() -> new IllegalStateException("Vert.x started without its Prometheus registry '"
         + registryName + "': is vertx-micrometer-metrics on the class path?"));
-    PumpMetrics metrics = new PumpMetrics(registry, app);
-    app.onFire(metrics::onFire);
-    app.onCycle((source, event, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
-    metrics.bindPipelines();
-    ApiAuth auth = ApiAuth.create(config.http().apiToken());
-    FiringLog firings = new FiringLog(app.vertx(), app, FiringLog.DEFAULT_CAPACITY);
-    app.onCycle((source, event, took, failed) -> firings.recordOutcome(event.firing(), failed ? "failed" : "ran"));
-    ManagementApi.mount(app.router(), app, auth, config.http().maxBodyBytes(), firings);
-    DashboardRoutes.mount(app.router(), app.vertx(), app, auth, firings,
-      clusterState == null ? null : () -> clusterState.get().getJsonArray("members"));
-    HealthRoutes.mount(app.router(), app.vertx(), app, clusterState);
-    ClusterRoutes.mount(app.router(), auth,
-      clusterState != null ? clusterState : () -> ClusterRoutes.notClustered(app.nodeId()));
-    PumpMetrics.mountScrape(app.router(), registry);
-    return firings;
+    return PumpRoutes.mount(app, ApiAuth.create(config.http().apiToken()), config.http().maxBodyBytes(), registry,
+      clusterState);
   }
 
   /** @return the port the HTTP server listens on; the one picked when {@code http.port} is 0 */

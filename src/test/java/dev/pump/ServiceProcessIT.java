@@ -66,6 +66,12 @@ class ServiceProcessIT {
     await().atMost(DEADLINE).ignoreExceptions()
       .until(() -> get(http, port, "/health").statusCode() == 200);
 
+    // the series exist before the first fire, at 0, so increase() sees that fire
+    List<String> firesBefore = get(http, port, "/metrics").body().lines()
+      .filter(line -> line.startsWith("pump_trigger_fires_total{") && line.contains("trigger=\"hook\""))
+      .toList();
+    assertThat(firesBefore).as(log()).singleElement().asString().endsWith(" 0.0");
+
     List<String> firings = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       HttpResponse<String> fired = http.send(HttpRequest.newBuilder(uri(port, "/webhooks/deploy"))

@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * Claims live for {@code max(10 min, 2 x takeoverWindow)}: a claim of an older slot is won again.
  *
- * <p>What this does not guarantee (see the README's "Clustering" section): during a network partition each
+ * <p>What this does not guarantee (see docs/clustering.md): during a network partition each
  * side fires every slot (the other side has "left"); a node killed in the instant between publishing a
  * fire and marking it (about a millisecond) may have its slot fired a second time by a survivor; a fire
  * that was published on a node that then died is not fired again, so its cycle may be lost with the node.

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The {@code cluster} section: whether and how this node joins a Hazelcast cluster (see the README's
- * "Clustering" section).
+ * The {@code cluster} section: whether and how this node joins a Hazelcast cluster (see
+ * docs/clustering.md).
  *
  * @param enabled whether this node joins a cluster
  * @param name the cluster name; nodes with other names do not join
@@ -47,7 +47,7 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
     this(enabled, name, host, port, members, DEFAULT_TAKEOVER_WINDOW, null);
   }
 
-  /** @return the defaults of interface.md: not clustered */
+  /** @return the defaults of docs/interface.md: not clustered */
   public static ClusterConfig defaults() {
     return new ClusterConfig(false, DEFAULT_NAME, DEFAULT_HOST, DEFAULT_PORT, List.of());
   }

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 
 /**
  * Turns the JSON form of the YAML file into a {@link PumpConfig}, or an {@link InvalidConfigException}
- * listing every problem at once, each with its key path. Defaults are those of interface.md.
+ * listing every problem at once, each with its key path. Defaults are those of docs/interface.md.
  * One instance binds one configuration.
  */
 final class ConfigBinder {

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Reads the YAML configuration with vertx-config (one file store, no default stores, so nothing is
  * pulled in from the environment by accident), applies the {@code PUMP_*} environment overrides of
- * interface.md, and binds the result into a validated {@link PumpConfig}.
+ * docs/interface.md, and binds the result into a validated {@link PumpConfig}.
  * <pre>{@code
  * PumpConfig config = new ConfigLoader().load(Path.of("conf/config.yaml"));   // blocking, for main
  * new ConfigLoader(Map.of("PUMP_HTTP_PORT", "9090")).load(vertx, path)         // Future, with a test env

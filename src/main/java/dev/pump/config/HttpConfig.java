@@ -57,7 +57,7 @@ public record HttpConfig(String host, int port, String apiToken, long maxBodyByt
     this(host, port, apiToken, maxBodyBytes, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES);
   }
 
-  /** @return the defaults of interface.md */
+  /** @return the defaults of docs/interface.md */
   public static HttpConfig defaults() {
     return new HttpConfig(DEFAULT_HOST, DEFAULT_PORT, "", DEFAULT_MAX_BODY_BYTES);
   }

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * The whole configuration of the service, typed and validated: what {@code conf/config.yaml}
- * describes (see interface.md, "Configuration"). Build one with {@link ConfigLoader} from a YAML
+ * describes (see docs/interface.md, "Configuration"). Build one with {@link ConfigLoader} from a YAML
  * file, with {@link #fromJson(JsonObject)}, or by hand; {@link PumpAssembler} turns it into a
  * running {@code PumpApplication}.
  *

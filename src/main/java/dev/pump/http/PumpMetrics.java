@@ -2,6 +2,7 @@ package dev.pump.http;
 
 import dev.pump.pipeline.Pipeline;
 import dev.pump.pipeline.PipelineCounters;
+import dev.pump.trigger.TimeTrigger;
 import dev.pump.trigger.Trigger;
 import dev.pump.trigger.TriggerEvent;
 import dev.pump.trigger.WebhookTrigger;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -115,20 +117,26 @@ public final class PumpMetrics {
   /** Counts a fire and, for a scheduled slot, records how late it fired; a fire listener. */
   public void onFire(Trigger trigger, TriggerEvent event) {
     String id = event.trigger();
-    fires.computeIfAbsent(id + '\n' + event.type(), k -> Counter.builder("pump.trigger.fires")
-        .description("Fires of a trigger")
-        .tags("trigger", id, "type", event.type())
-        .register(registry))
-      .increment();
+    firesOf(id, event.type()).increment();
     if (event.scheduledAt() != null) {
       Duration late = Duration.between(event.scheduledAt(), event.firedAt());
-      lateness.computeIfAbsent(id, k -> Timer.builder("pump.trigger.fire.lateness")
-          .description("How long after its scheduled slot a time trigger fired")
-          .tags("trigger", id)
-          .serviceLevelObjectives(LATENESS_BUCKETS)
-          .register(registry))
-        .record(late.isNegative() ? Duration.ZERO : late);
+      latenessOf(id).record(late.isNegative() ? Duration.ZERO : late);
     }
+  }
+
+  private Counter firesOf(String triggerId, String type) {
+    return fires.computeIfAbsent(triggerId + '\n' + type, k -> Counter.builder("pump.trigger.fires")
+      .description("Fires of a trigger")
+      .tags("trigger", triggerId, "type", type)
+      .register(registry));
+  }
+
+  private Timer latenessOf(String triggerId) {
+    return lateness.computeIfAbsent(triggerId, k -> Timer.builder("pump.trigger.fire.lateness")
+      .description("How long after its scheduled slot a time trigger fired")
+      .tags("trigger", triggerId)
+      .serviceLevelObjectives(LATENESS_BUCKETS)
+      .register(registry));
   }
 
   /**
@@ -136,22 +144,27 @@ public final class PumpMetrics {
    * {@link #bindPipelines()} has not, so a pipeline built later shows up after its first cycle.
    */
   public void onCycle(String sourceId, String pipelineId, Duration took, boolean failed) {
-    String key = sourceId + '\n' + pipelineId;
-    cycleDurations.computeIfAbsent(key, k -> Timer.builder("pump.source.cycle.duration")
-        .description("How long a source's cycle ran")
-        .tags("source", sourceId, "pipeline", pipelineId)
-        .serviceLevelObjectives(CYCLE_BUCKETS)
-        .register(registry))
-      .record(took);
-    String outcome = failed ? "failed" : "ok";
-    cycleOutcomes.computeIfAbsent(key + '\n' + outcome, k -> Counter.builder("pump.source.cycles")
-        .description("Cycles of a source, by outcome")
-        .tags("source", sourceId, "pipeline", pipelineId, "outcome", outcome)
-        .register(registry))
-      .increment();
+    cycleDurationOf(sourceId, pipelineId).record(took);
+    cyclesOf(sourceId, pipelineId, failed ? "failed" : "ok").increment();
     if (!boundPipelines.contains(pipelineId)) {
       view.pipeline(pipelineId).ifPresent(this::bind);
     }
+  }
+
+  private Timer cycleDurationOf(String sourceId, String pipelineId) {
+    return cycleDurations.computeIfAbsent(sourceId + '\n' + pipelineId, k -> Timer.builder("pump.source.cycle.duration")
+      .description("How long a source's cycle ran")
+      .tags("source", sourceId, "pipeline", pipelineId)
+      .serviceLevelObjectives(CYCLE_BUCKETS)
+      .register(registry));
+  }
+
+  private Counter cyclesOf(String sourceId, String pipelineId, String outcome) {
+    return cycleOutcomes.computeIfAbsent(sourceId + '\n' + pipelineId + '\n' + outcome,
+      k -> Counter.builder("pump.source.cycles")
+        .description("Cycles of a source, by outcome")
+        .tags("source", sourceId, "pipeline", pipelineId, "outcome", outcome)
+        .register(registry));
   }
 
   /**
@@ -160,7 +173,32 @@ public final class PumpMetrics {
    */
   public void bindPipelines() {
     view.pipelines().forEach(this::bind);
+    bindTriggers();
     bindWebhooks();
+  }
+
+  /**
+   * Registers, at 0, the series every trigger and source of the application will count into:
+   * {@code pump_trigger_fires_total} of each trigger, the lateness histogram of each time trigger,
+   * and the cycle histogram and {@code ok}/{@code failed} counters of each source. A series that
+   * exists before the first fire lets {@code increase()} see that fire and absence alerts tell "no
+   * fire yet" from "no such trigger". Called by {@link #bindPipelines()}; safe to call again.
+   */
+  public void bindTriggers() {
+    for (Trigger trigger : view.triggers()) {
+      firesOf(trigger.id(), trigger.type());
+      if (trigger instanceof TimeTrigger) {
+        latenessOf(trigger.id());
+      }
+    }
+    for (Pipeline pipeline : view.pipelines()) {
+      for (Object source : view.sourcesOf(pipeline.id())) {
+        String sourceId = ((JsonObject) source).getString("id");
+        cycleDurationOf(sourceId, pipeline.id());
+        cyclesOf(sourceId, pipeline.id(), "ok");
+        cyclesOf(sourceId, pipeline.id(), "failed");
+      }
+    }
   }
 
   /**

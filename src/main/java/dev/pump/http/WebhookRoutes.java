@@ -19,6 +19,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * {@code POST /webhooks/{name}}: where a webhook request is checked and turned into a fire. The
@@ -35,8 +37,9 @@ import java.util.regex.Pattern;
  *   <li>404: no webhook of that name (before anything is read);</li>
  *   <li>429 with {@code Retry-After}: over the webhook's rate limit (a token bucket);</li>
  *   <li>401 {@code token missing|invalid}: {@code Authorization: Bearer} is not the webhook's token;</li>
- *   <li>401 {@code signature missing}, {@code timestamp outside tolerance}: Standard Webhooks headers
- *       absent, or {@code webhook-timestamp} further than the tolerance from now, either way;</li>
+ *   <li>401 {@code signature missing: no <header>}, {@code timestamp invalid}, {@code timestamp outside
+ *       tolerance}: Standard Webhooks headers absent (named), {@code webhook-timestamp} not Unix seconds, or
+ *       further than the tolerance from now, either way;</li>
  *   <li>415: a {@code Content-Type} that is not JSON ({@code application/json}, {@code application/*+json});
  *       no content type is fine;</li>
  *   <li>413: a body over {@code maxBodyBytes};</li>
@@ -128,12 +131,19 @@ public final class WebhookRoutes {
     if (trigger.signature() == Signature.STANDARD) {
       String id = request.getHeader("webhook-id");
       String timestamp = request.getHeader("webhook-timestamp");
-      if (id == null || timestamp == null || request.getHeader("webhook-signature") == null) {
-        refuse(ctx, trigger, Refusal.SIGNATURE, 401, "signature missing");
+      List<String> absent = Stream.of("webhook-id", "webhook-timestamp", "webhook-signature")
+        .filter(header -> request.getHeader(header) == null).toList();
+      if (!absent.isEmpty()) {
+        refuse(ctx, trigger, Refusal.SIGNATURE, 401, "signature missing: no " + String.join(", ", absent)
+          + (absent.size() == 1 ? " header" : " headers"));
         return;
       }
       if (!DELIVERY_ID.matcher(id).matches()) {
         refuse(ctx, trigger, Refusal.SIGNATURE, 401, "signature invalid");
+        return;
+      }
+      if (!TIMESTAMP.matcher(timestamp).matches()) {
+        refuse(ctx, trigger, Refusal.TIMESTAMP, 401, "timestamp invalid: webhook-timestamp must be Unix seconds");
         return;
       }
       if (!withinTolerance(timestamp, trigger)) {
@@ -141,7 +151,7 @@ public final class WebhookRoutes {
         return;
       }
     } else if (trigger.signature() == Signature.GITHUB && request.getHeader("X-Hub-Signature-256") == null) {
-      refuse(ctx, trigger, Refusal.SIGNATURE, 401, "signature missing");
+      refuse(ctx, trigger, Refusal.SIGNATURE, 401, "signature missing: no X-Hub-Signature-256 header");
       return;
     }
     String contentType = request.getHeader("Content-Type");

@@ -31,7 +31,7 @@ public record TriggerEvent(String trigger, String type, JsonObject args, Instant
     args = args == null ? new JsonObject() : args;
   }
 
-  /** @return the JSON form of interface.md, "The trigger event" */
+  /** @return the JSON form of docs/interface.md, "The trigger event" */
   public JsonObject toJson() {
     return new JsonObject(jsonMap());
   }

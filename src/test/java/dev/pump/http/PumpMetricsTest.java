@@ -114,7 +114,28 @@ class PumpMetricsTest {
     pump.post("/webhooks/hook", "{}");
     pump.nextCycleFailed();
 
-    assertThat(registry.find("pump.trigger.fire.lateness").timers()).isEmpty();
+    assertThat(registry.find("pump.trigger.fire.lateness").tag("trigger", "hook").timers()).isEmpty();
+  }
+
+  @Test
+  void everyTriggerSourceAndPipelineSeriesIsScrapedAtZeroBeforeAnyFire() {
+    String text = pump.get("/metrics").bodyAsString();
+
+    assertThat(sample(text, "pump_trigger_fires_total", "trigger=\"hook\"", "type=\"webhook\"")).isZero();
+    assertThat(sample(text, "pump_trigger_fires_total", "trigger=\"daily\"", "type=\"cron\"")).isZero();
+    assertThat(sample(text, "pump_trigger_fires_total", "trigger=\"forced\"", "type=\"pubsub\"")).isZero();
+    assertThat(sample(text, "pump_trigger_fire_lateness_seconds_count", "trigger=\"daily\"")).isZero();
+    assertThat(text).as("only time triggers have a lateness")
+      .doesNotContain("pump_trigger_fire_lateness_seconds_count{trigger=\"hook\"");
+    assertThat(sample(text, "pump_source_cycles_total", "source=\"collector\"", "pipeline=\"main\"",
+      "outcome=\"ok\"")).isZero();
+    assertThat(sample(text, "pump_source_cycles_total", "source=\"collector\"", "pipeline=\"main\"",
+      "outcome=\"failed\"")).isZero();
+    assertThat(sample(text, "pump_source_cycle_duration_seconds_count", "source=\"collector\"",
+      "pipeline=\"main\"")).isZero();
+    assertThat(sample(text, "pump_pipeline_events_in_total", "pipeline=\"main\"")).isZero();
+    assertThat(sample(text, "pump_pipeline_cycles_total", "pipeline=\"main\"")).isZero();
+    assertThat(pump.webhook.fireCount()).as("nothing fired before the scrape").isZero();
   }
 
   @Test

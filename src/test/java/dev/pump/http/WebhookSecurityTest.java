@@ -151,9 +151,12 @@ class WebhookSecurityTest {
 
   @Test
   void missingSignatureHeadersAreRefusedWith401() {
-    assertRefused(pump.post("/webhooks/std", BODY), 401, "signature missing");
+    assertRefused(pump.post("/webhooks/std", BODY), 401,
+      "signature missing: no webhook-id, webhook-timestamp, webhook-signature headers");
     assertRefused(pump.post("/webhooks/std", BODY, "webhook-id", "msg_1", "webhook-timestamp",
-      Long.toString(now())), 401, "signature missing");
+      Long.toString(now())), 401, "signature missing: no webhook-signature header");
+    assertRefused(pump.post("/webhooks/std", BODY, "webhook-timestamp", Long.toString(now()),
+      "webhook-signature", "v1,AAAA"), 401, "signature missing: no webhook-id header");
     assertThat(standard.fireCount()).isZero();
   }
 
@@ -164,8 +167,8 @@ class WebhookSecurityTest {
     assertRefused(postStandard("/webhooks/std", KEY, "msg_new", ts + 6 * 60, BODY), 401, "timestamp outside tolerance");
     assertRefused(postStandard("/webhooks/raw", RAW_SECRET.getBytes(), "msg_raw", ts - 2 * 60, BODY), 401,
       "timestamp outside tolerance");
-    assertRefused(pump.post("/webhooks/std", BODY, "webhook-id", "msg_x", "webhook-timestamp", "yesterday",
-      "webhook-signature", "v1,AAAA"), 401, "timestamp outside tolerance");
+    assertRefused(pump.post("/webhooks/std", BODY, "webhook-id", "msg_x", "webhook-timestamp", "abc",
+      "webhook-signature", "v1,AAAA"), 401, "timestamp invalid: webhook-timestamp must be Unix seconds");
     assertThat(postStandard("/webhooks/std", KEY, "msg_edge", ts - 4 * 60, BODY).statusCode()).isEqualTo(202);
     assertThat(standard.refusals(Refusal.TIMESTAMP)).isEqualTo(3);
     assertThat(standard.fireCount()).isEqualTo(1);
@@ -223,7 +226,7 @@ class WebhookSecurityTest {
       "signature invalid");
     assertRefused(pump.post("/webhooks/gh", BODY, "X-Hub-Signature-256",
       githubSignature(GITHUB_SECRET, BODY).replace("sha256=", "sha1=")), 401, "signature invalid");
-    assertRefused(pump.post("/webhooks/gh", BODY), 401, "signature missing");
+    assertRefused(pump.post("/webhooks/gh", BODY), 401, "signature missing: no X-Hub-Signature-256 header");
     assertThat(github.fireCount()).isZero();
     assertThat(github.refusals(Refusal.SIGNATURE)).isEqualTo(3);
   }
@@ -254,7 +257,8 @@ class WebhookSecurityTest {
   void aTokenAndASignatureAreBothRequiredWhenBothAreSet() {
     long ts = now();
     assertRefused(postStandard("/webhooks/both", KEY, "msg_b", ts, BODY), 401, "token missing");
-    assertRefused(pump.post("/webhooks/both", BODY, "Authorization", "Bearer " + TOKEN), 401, "signature missing");
+    assertRefused(pump.post("/webhooks/both", BODY, "Authorization", "Bearer " + TOKEN), 401,
+      "signature missing: no webhook-id, webhook-timestamp, webhook-signature headers");
     assertThat(postStandard("/webhooks/both", KEY, "msg_b", ts, BODY, "Authorization", "Bearer " + TOKEN)
       .statusCode()).isEqualTo(202);
   }

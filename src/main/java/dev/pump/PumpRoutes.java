@@ -1,0 +1,90 @@
+package dev.pump;
+
+import dev.pump.http.ApiAuth;
+import dev.pump.http.ClusterRoutes;
+import dev.pump.http.DashboardRoutes;
+import dev.pump.http.FiringLog;
+import dev.pump.http.HealthRoutes;
+import dev.pump.http.ManagementApi;
+import dev.pump.http.PumpMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * What the service serves besides webhooks -- {@code /api/*}, the dashboard ({@code /}, {@code /ui/},
+ * {@code /api/stream}), {@code /health} and {@code /metrics} -- for an application that embeds vertx-pump
+ * and wants them too. A {@link PumpApplication} serves only {@code POST /webhooks/{name}} (and what custom
+ * triggers add); the service ({@link PumpService}) mounts these routes with this class.
+ * <pre>{@code
+ * PumpApplication app = PumpApplication.create(vertx);
+ * ... sources, triggers ...
+ * PumpRoutes.mount(app).await();                     // before app.start(): the dashboard sees every firing
+ * app.start().await();
+ * myRouter.route("/*").subRouter(app.router());      // after your own routes; or app.listen(port, host)
+ * }</pre>
+ * Routes are added to {@link PumpApplication#router()}, whose errors are JSON. Call once per application.
+ */
+public final class PumpRoutes {
+
+  private PumpRoutes() {
+  }
+
+  /**
+   * Mounts the routes with {@code /api/*} answering loopback callers only, and {@code /metrics} from the
+   * Prometheus registry of a Vert.x created with {@link PumpMetrics#withPrometheus(VertxOptions)} (503
+   * without one).
+   *
+   * @return completes when the firing log the API and the dashboard read is listening
+   */
+  public static Future<Void> mount(PumpApplication app) {
+    return mount(app, "", PumpMetrics.prometheusRegistry().orElse(null));
+  }
+
+  /**
+   * Mounts the routes.
+   *
+   * @param apiToken empty: {@code /api/*} answers loopback callers only; otherwise every caller must send
+   *     {@code Authorization: Bearer <apiToken>}
+   * @param registry where {@code /metrics} reads and the pump's meters go; {@code null}: {@code /metrics}
+   *     answers 503 unless Vert.x was created with {@link PumpMetrics#withPrometheus(VertxOptions)}
+   * @return completes when the firing log the API and the dashboard read is listening
+   */
+  public static Future<Void> mount(PumpApplication app, String apiToken, PrometheusMeterRegistry registry) {
+    Objects.requireNonNull(app, "app");
+    Objects.requireNonNull(apiToken, "apiToken");
+    return mount(app, ApiAuth.create(apiToken), ManagementApi.DEFAULT_MAX_BODY_BYTES, registry, null).start();
+  }
+
+  /**
+   * The service's wiring: as above with a body limit and, when clustered, the cluster's state.
+   *
+   * @param clusterState {@code null} when not clustered
+   * @return the firing log, not started yet
+   */
+  static FiringLog mount(PumpApplication app, ApiAuth auth, long maxBodyBytes, PrometheusMeterRegistry registry,
+                         Supplier<JsonObject> clusterState) {
+    if (registry != null) {
+      PumpMetrics metrics = new PumpMetrics(registry, app);
+      app.onFire(metrics::onFire);
+      app.onCycle((source, event, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
+      metrics.bindPipelines();
+      PumpMetrics.mountScrape(app.router(), registry);
+    } else {
+      PumpMetrics.mountScrape(app.router());
+    }
+    FiringLog firings = new FiringLog(app.vertx(), app, FiringLog.DEFAULT_CAPACITY);
+    app.onCycle((source, event, took, failed) -> firings.recordOutcome(event.firing(), failed ? "failed" : "ran"));
+    ManagementApi.mount(app.router(), app, auth, maxBodyBytes, firings);
+    DashboardRoutes.mount(app.router(), app.vertx(), app, auth, firings,
+      clusterState == null ? null : () -> clusterState.get().getJsonArray("members"));
+    HealthRoutes.mount(app.router(), app.vertx(), app, clusterState);
+    ClusterRoutes.mount(app.router(), auth,
+      clusterState != null ? clusterState : () -> ClusterRoutes.notClustered(app.nodeId()));
+    return firings;
+  }
+}
