@@ -86,7 +86,6 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final List<HttpServer> servers = new ArrayList<>();
   private final List<Deployment> triggerDeployments = new ArrayList<>();
   private final List<Deployment> sourceDeployments = new ArrayList<>();
-  private Future<Void> watchingClock;
   private Future<Void> closing;
   /** Webhook triggers by name, as of the last start; read by every webhook request. */
   private volatile Map<String, WebhookTrigger> webhooksByName = Map.of();
@@ -361,17 +360,13 @@ public final class PumpApplication implements SourceRuntime, PumpView {
       }
       newSources = sources.values().stream().filter(s -> !s.isDeployed()).toList();
       newTriggers = triggers.values().stream().filter(t -> !t.isDeployed()).toList();
-      if (watchingClock == null) {
-        watchingClock = timeSchedulers.start();
-      }
     }
     List<Deployment> deployed = new ArrayList<>();
-    Future<Void> watching = watchingClock;
     return deployAll(newSources, deployed, sourceDeployments)
       .compose(v -> beforeTriggers.get())
       .compose(v -> deployAll(newTriggers, deployed, triggerDeployments))
-      .compose(v -> watching)
       .onSuccess(v -> {
+        timeSchedulers.start();
         webhooksByName = webhooks;
         LOG.info("Started {} source(s) and {} trigger(s) on node '{}'", newSources.size(), newTriggers.size(), nodeId);
       })

@@ -1,7 +1,7 @@
 package dev.pump.trigger;
 
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
+import io.vertx.core.Timer;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -42,7 +43,7 @@ public final class TimeSchedulers {
   private final Vertx vertx;
   private final InstantSource clock;
   private final Map<Thread, TimeScheduler> byThread = new ConcurrentHashMap<>();
-  private volatile String watchDeployment;
+  private ClockWatch watch; // guarded by this
 
   /**
    * @param vertx where the timers run
@@ -79,19 +80,22 @@ public final class TimeSchedulers {
   }
 
   /** Starts the clock watch; {@link #stop()} ends it. */
-  public Future<Void> start() {
-    return vertx.deployVerticle(new ClockWatch()).map(id -> {
-      watchDeployment = id;
-      return null;
-    });
+  public synchronized void start() {
+    if (watch == null) {
+      watch = new ClockWatch();
+      watch.next();
+    }
   }
 
   /** Ends the clock watch and cancels every scheduler's timer. */
   public Future<Void> stop() {
-    String id = watchDeployment;
-    watchDeployment = null;
-    Future<Void> undeployed = id == null ? Future.succeededFuture() : vertx.undeploy(id);
-    return undeployed.compose(v -> onEveryLoop(TimeScheduler::cancelTimer));
+    synchronized (this) {
+      if (watch != null) {
+        watch.stop();
+        watch = null;
+      }
+    }
+    return onEveryLoop(TimeScheduler::cancelTimer);
   }
 
   private Future<Void> onEveryLoop(Consumer<TimeScheduler> action) {
@@ -118,22 +122,32 @@ public final class TimeSchedulers {
     return seconds * 1_000_000_000L + instant.getNano();
   }
 
-  /** Notices the application's clock moving against the monotonic clock, once a second. */
-  private final class ClockWatch extends VerticleBase {
-    private long offset;
-    private long timerId = -1;
+  /**
+   * Notices the application's clock moving against the monotonic clock, once a second. A chain of
+   * one-shot timers rather than a deployment or a periodic timer: it belongs to the application, not
+   * to the verticle (if any) that happened to call {@code start()}, whose undeploy would cancel it.
+   */
+  private final class ClockWatch {
+    private long offset = offsetNow();
+    private Timer timer;
+    private boolean stopped;
 
-    @Override
-    public Future<?> start() {
-      offset = offsetNow();
-      timerId = vertx.setPeriodic(WATCH_PERIOD.toMillis(), id -> check());
-      return Future.succeededFuture();
+    synchronized void next() {
+      if (stopped) {
+        return;
+      }
+      timer = vertx.timer(WATCH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+      timer.onSuccess(v -> {
+        check();
+        next();
+      });
     }
 
-    @Override
-    public Future<?> stop() {
-      vertx.cancelTimer(timerId);
-      return Future.succeededFuture();
+    synchronized void stop() {
+      stopped = true;
+      if (timer != null) {
+        timer.cancel();
+      }
     }
 
     private long offsetNow() {
