@@ -87,8 +87,8 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final List<Deployment> triggerDeployments = new ArrayList<>();
   private final List<Deployment> sourceDeployments = new ArrayList<>();
   private Future<Void> closing;
-  /** Webhook triggers by name, as of the last start; read by every webhook request. */
-  private volatile Map<String, WebhookTrigger> webhooksByName = Map.of();
+  /** Webhook triggers by name, read by every webhook request; null when a trigger was added or renamed since. */
+  private volatile Map<String, WebhookTrigger> webhooksByName;
 
   /** Verticles deployed as the instances of one Vert.x deployment. */
   private record Deployment(List<? extends VerticleBase> verticles, String id) {
@@ -234,21 +234,30 @@ public final class PumpApplication implements SourceRuntime, PumpView {
       .toList());
   }
 
-  /** @return the started webhook trigger answering {@code POST /webhooks/{name}} */
+  /** @return the webhook trigger answering {@code POST /webhooks/{name}} */
   public Optional<WebhookTrigger> webhook(String name) {
-    return Optional.ofNullable(webhooksByName.get(name));
+    Map<String, WebhookTrigger> byName = webhooksByName;
+    if (byName == null) {
+      synchronized (this) {
+        byName = webhooksByName == null ? webhooksByName(false) : webhooksByName;
+        webhooksByName = byName;
+      }
+    }
+    return Optional.ofNullable(byName.get(name));
   }
 
   @Override
   public synchronized String register(Trigger trigger) {
     String id = nextDefaultId(trigger.type(), triggers);
     triggers.put(id, trigger);
+    webhooksByName = null;
     return id;
   }
 
   @Override
   public synchronized void rename(Trigger trigger, String newId) {
     renameIn(triggers, "trigger", trigger, trigger.id(), newId, trigger.isDeployed());
+    webhooksByName = null;
   }
 
   @Override
@@ -348,13 +357,12 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   public Future<Void> start(Supplier<Future<?>> beforeTriggers) {
     List<TriggerSource> newSources;
     List<Trigger> newTriggers;
-    Map<String, WebhookTrigger> webhooks;
     synchronized (this) {
       if (closing != null) {
         return Future.failedFuture(new IllegalStateException("application is closed"));
       }
       try {
-        webhooks = webhooksByName();
+        webhooksByName(true); // refuses two webhooks with one name
       } catch (IllegalArgumentException e) {
         return Future.failedFuture(e);
       }
@@ -367,20 +375,19 @@ public final class PumpApplication implements SourceRuntime, PumpView {
       .compose(v -> deployAll(newTriggers, deployed, triggerDeployments))
       .onSuccess(v -> {
         timeSchedulers.start();
-        webhooksByName = webhooks;
         LOG.info("Started {} source(s) and {} trigger(s) on node '{}'", newSources.size(), newTriggers.size(), nodeId);
       })
       // undo what this call started, then fail with the cause of the failure (not undeploy's outcome)
       .recover(failure -> undeploy(deployed).transform(undone -> Future.<Void>failedFuture(failure)));
   }
 
-  /** @throws IllegalArgumentException when two webhook triggers share a name */
-  private Map<String, WebhookTrigger> webhooksByName() {
+  /** @throws IllegalArgumentException when two webhook triggers share a name, if {@code strict} */
+  private Map<String, WebhookTrigger> webhooksByName(boolean strict) {
     Map<String, WebhookTrigger> byName = new HashMap<>();
     for (Trigger trigger : triggers.values()) {
       if (trigger instanceof WebhookTrigger webhook) {
         WebhookTrigger other = byName.putIfAbsent(webhook.name(), webhook);
-        if (other != null) {
+        if (other != null && strict) {
           throw new IllegalArgumentException("webhook name '" + webhook.name() + "' is used by triggers '"
             + other.id() + "' and '" + webhook.id() + "'");
         }

@@ -49,8 +49,11 @@ public interface SlotLedger {
    * slot over when this one leaves. The default does nothing.
    */
   default Future<Void> markFired(String triggerId, Instant slot) {
-    return Future.succeededFuture();
+    return NOTHING_TO_DO;
   }
+
+  /** What the default {@link #markFired} answers. */
+  Future<Void> NOTHING_TO_DO = Future.succeededFuture();
 
   /** @return the last slot the trigger fired, on any node; empty if it never fired */
   Future<Optional<Instant>> lastFired(String triggerId);

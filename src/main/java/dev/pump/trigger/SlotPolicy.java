@@ -92,9 +92,16 @@ final class SlotPolicy {
     if (armed == null || now.isBefore(armed)) {
       return Due.NOTHING;
     }
+    if (!paused && startingDeadline == null && now.isBefore(armed.plus(minimumGap))) {
+      // the usual wake-up: one slot, nothing to scan, nothing to drop
+      cursor = armed;
+      List<Instant> one = List.of(armed);
+      armed = null;
+      return new Due(one, List.of());
+    }
     List<Instant> due;
-    if (Duration.between(armed, now).compareTo(minimumGap) < 0) {
-      due = withinDeadline(new ArrayList<>(List.of(armed)), now); // the usual wake-up: one slot, nothing to scan
+    if (now.isBefore(armed.plus(minimumGap))) {
+      due = withinDeadline(new ArrayList<>(List.of(armed)), now); // one slot, nothing to scan
     } else {
       due = dueSlots(armed, now);
     }

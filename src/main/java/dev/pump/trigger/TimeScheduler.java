@@ -37,6 +37,7 @@ final class TimeScheduler {
   private long lastBucketKey = NOT_WAITING;
   private List<TimeTrigger> lastBucket;
   private boolean inPass;
+  private int members;
 
   TimeScheduler(TimeSchedulers owner, Thread thread) {
     this.owner = owner;
@@ -129,9 +130,25 @@ final class TimeScheduler {
     armTimer();
   }
 
-  /** Forgets {@code trigger}: its bucket entry no longer matches its key and is dropped when it comes due. */
+  /** Counts a started trigger; {@link #remove} uncounts it. */
+  void join() {
+    members++;
+  }
+
+  /**
+   * Forgets {@code trigger}: its bucket entry no longer matches its key and is dropped when it comes
+   * due. When the last trigger leaves, the buckets are dropped and the timer cancelled at once.
+   */
   void remove(TimeTrigger trigger) {
     trigger.leaveBucket();
+    if (--members <= 0) {
+      members = 0;
+      buckets.clear();
+      lastNext.clear();
+      lastBucketKey = NOT_WAITING;
+      lastBucket = null;
+      cancelTimer();
+    }
   }
 
   /** Arms the one timer for the earliest bucket, or keeps it if it is already armed for that. */

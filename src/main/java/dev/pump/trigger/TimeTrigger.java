@@ -147,6 +147,7 @@ public abstract class TimeTrigger extends Trigger {
     }
     running = true;
     scheduler = runtime.timeSchedulers().current();
+    scheduler.join();
     policy = new SlotPolicy(this::nextSlot, minimumGap(), catchUp, catchUpLimit, startingDeadline);
     Instant now = clock().instant();
     policy.start(now);
@@ -268,7 +269,7 @@ public abstract class TimeTrigger extends Trigger {
       wakeAtNanos = TimeScheduler.NOT_WAITING;
       return;
     }
-    wakeAtNanos = TimeSchedulers.epochNanos(next.plus(delayOf(next)));
+    wakeAtNanos = TimeSchedulers.epochNanos(jitter.isZero() && spread.isZero() ? next : next.plus(delayOf(next)));
     scheduler.schedule(this);
   }
 
@@ -281,8 +282,10 @@ public abstract class TimeTrigger extends Trigger {
     } else if (won.result()) {
       fireAndRecord(slot);
       // published (or refused while paused): either way this node has handled the slot
-      runtime.slotLedger().markFired(id(), slot)
-        .onFailure(e -> LOG.warn("{}: could not mark slot {} fired: {}", this, slot, e.toString()));
+      Future<Void> marked = runtime.slotLedger().markFired(id(), slot);
+      if (!marked.isComplete() || marked.failed()) {
+        marked.onFailure(e -> LOG.warn("{}: could not mark slot {} fired: {}", this, slot, e.toString()));
+      }
     } else {
       lostClaims.incrementAndGet();
     }

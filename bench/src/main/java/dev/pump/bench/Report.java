@@ -155,6 +155,11 @@ public final class Report {
         smallest ? Target.atMostBaselinePlus(2, "ms", "raw") : Target.none()));
       rows.add(new Row("lateness at cycle() N=" + nn + " p99 (ms)", ours + ".p99", raw + ".p99", "raw timers",
         smallest ? Target.none() : Target.ratioAtMost(largest ? 2 : 1.5, "raw")));
+      String handoff = "precision.handoff.n" + n;
+      if (metrics.containsKey(handoff + ".p99")) {
+        rows.add(new Row("lateness at cycle() N=" + nn + " p99 (ms), vs raw timers + worker hand-off", ours + ".p99",
+          handoff + ".p99", "raw hand-off", Target.none()));
+      }
       if (metrics.containsKey(q10 + ".p99")) {
         rows.add(new Row("lateness at cycle() N=" + nn + " p99 (ms), vs Quartz", ours + ".p99", q10 + ".p99",
           "Quartz/10thr", Target.atMostBaseline("Quartz")));

@@ -7,7 +7,9 @@ import dev.pump.bench.Results;
 import dev.pump.bench.Stats;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.trigger.CronTrigger;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import org.quartz.CronScheduleBuilder;
@@ -37,6 +39,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * FirePrecision raw N SLOTS WARMUP_SLOTS            the floor: N plain Vert.x timers (setTimer, spread over the
  *                                                     event loops), each re-armed for the next slot; lateness at
  *                                                     the timer's handler
+ * FirePrecision handoff N SLOTS WARMUP_SLOTS        the floor of "every source is a worker verticle": the raw
+ *                                                     timers, each publishing to its own worker verticle (one
+ *                                                     pool of 20, as our sources) which runs an unordered
+ *                                                     executeBlocking; lateness there
  * FirePrecision quartz N SLOTS WARMUP_SLOTS THREADS   RAMJobStore, one job + one CronTrigger "0/P * * * * ?" per
  *                                                     job, SimpleThreadPool of THREADS, batch acquisition = THREADS</pre>
  *
@@ -66,7 +72,8 @@ public final class FirePrecision {
 
     Run run = switch (system) {
       case "ours" -> runOurs(n, period, reps + warmups + 1);
-      case "raw" -> runRaw(n, period, reps + warmups + 1);
+      case "raw" -> runRaw(n, period, reps + warmups + 1, false);
+      case "handoff" -> runRaw(n, period, reps + warmups + 1, true);
       default -> runQuartz(n, threads, period, reps + warmups + 1);
     };
 
@@ -189,20 +196,46 @@ public final class FirePrecision {
     return new Run(first, cycles, fires, deploySeconds, Stats.threadCount(), () -> app.close().await());
   }
 
-  /** N plain timers, each armed (ms, rounded up, from the wall clock) for the next multiple of the period. */
-  private static Run runRaw(int n, int period, int slots) {
+  /**
+   * N plain timers, each armed (ms, rounded up, from the wall clock) for the next multiple of the period;
+   * with {@code handoff}, each timer publishes to a worker verticle of its own that runs an executeBlocking.
+   */
+  private static Run runRaw(int n, int period, int slots, boolean handoff) {
     Vertx vertx = Vertx.vertx();
-    Slots timers = new Slots(n);
+    Slots lateness = new Slots(n);
     long t0 = System.nanoTime();
+    if (handoff) {
+      List<Future<String>> workers = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String address = "handoff." + i;
+        workers.add(vertx.deployVerticle(new VerticleBase() {
+          @Override
+          public Future<?> start() {
+            return vertx.eventBus().<Long>localConsumer(address, message -> {
+              Instant slot = Instant.ofEpochSecond(message.body());
+              context.executeBlocking(() -> {
+                lateness.add(slot, Instant.now());
+                return null;
+              }, false);
+            }).completion();
+          }
+        }, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setWorkerPoolName("handoff")
+          .setWorkerPoolSize(20)));
+      }
+      Future.all(workers).await();
+    }
     List<Future<String>> deployed = new ArrayList<>();
     int loops = 2 * Runtime.getRuntime().availableProcessors(); // Vert.x's default event-loop pool
+    int[] next = {0};
     for (int l = 0; l < loops; l++) {
       int count = n / loops + (l < n % loops ? 1 : 0);
+      int first = next[0];
+      next[0] += count;
       deployed.add(vertx.deployVerticle(new VerticleBase() {
         @Override
         public Future<?> start() {
-          for (int i = 0; i < count; i++) {
-            arm(vertx, timers, period);
+          for (int i = first; i < first + count; i++) {
+            arm(vertx, lateness, period, handoff ? "handoff." + i : null);
           }
           return Future.succeededFuture();
         }
@@ -211,18 +244,22 @@ public final class FirePrecision {
     Future.all(deployed).await();
     double deploySeconds = (System.nanoTime() - t0) / 1e9;
     Instant first = firstSlot(period);
-    waitFor(timers, n, first, slots, period);
-    return new Run(first, timers, null, deploySeconds, Stats.threadCount(), () -> vertx.close().await());
+    waitFor(lateness, n, first, slots, period);
+    return new Run(first, lateness, null, deploySeconds, Stats.threadCount(), () -> vertx.close().await());
   }
 
-  private static void arm(Vertx vertx, Slots timers, int period) {
+  private static void arm(Vertx vertx, Slots lateness, int period, String handoff) {
     Instant now = Instant.now();
     long next = (now.getEpochSecond() / period + 1) * period;
     Instant slot = Instant.ofEpochSecond(next);
     long millis = Math.max(1, (Duration.between(now, slot).toNanos() + 999_999) / 1_000_000);
     vertx.setTimer(millis, id -> {
-      timers.add(slot, Instant.now());
-      arm(vertx, timers, period);
+      if (handoff == null) {
+        lateness.add(slot, Instant.now());
+      } else {
+        vertx.eventBus().publish(handoff, next);
+      }
+      arm(vertx, lateness, period, handoff);
     });
   }
 
