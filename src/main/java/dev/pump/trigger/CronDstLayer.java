@@ -21,6 +21,8 @@ import java.time.zone.ZoneRules;
  */
 final class CronDstLayer {
 
+  private static final long GIVE_UP_SECONDS = 400L * 366 * 86_400;
+
   private final CronFields fields;
   private final ZoneRules rules;
   private final GapPolicy gap;
@@ -41,6 +43,9 @@ final class CronDstLayer {
    * @return the first fire strictly after it, in epoch seconds, or {@link CronFields#NONE}
    */
   long nextAfter(long epochSecond) {
+    // With SKIP, a schedule whose every slot falls in a gap (02:30 on the last Sunday of March in Europe/Prague,
+    // "30 2 ? 3 0L") would hop from transition to transition for ever: give up after 400 years, as the search does.
+    long giveUpAfter = epochSecond > Long.MAX_VALUE - GIVE_UP_SECONDS ? Long.MAX_VALUE : epochSecond + GIVE_UP_SECONDS;
     long from = epochSecond;
     boolean includeFrom = false;
     while (true) {
@@ -66,6 +71,9 @@ final class CronDstLayer {
       // passed over because the search resumes at the wall-clock time after the gap.
       from = current.end;
       includeFrom = true;
+      if (from > giveUpAfter) {
+        return CronFields.NONE;
+      }
     }
   }
 

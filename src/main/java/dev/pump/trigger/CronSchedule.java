@@ -194,7 +194,9 @@ public final class CronSchedule {
    * documentation applied.
    *
    * @param instant the reference instant; never {@code null}
-   * @return the next fire instant, or empty past the last representable one (near {@link Instant#MAX})
+   * @return the next fire instant, or empty past the last representable one (near {@link Instant#MAX}) or when, with
+   *     {@link GapPolicy#SKIP}, every slot of the next 400 years falls in a daylight saving gap ({@code 30 2 ? 3 0L}
+   *     in Europe/Prague: 02:30 on the last Sunday of March)
    */
   public Optional<Instant> nextAfter(Instant instant) {
     Objects.requireNonNull(instant, "instant");
