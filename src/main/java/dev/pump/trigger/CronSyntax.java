@@ -27,8 +27,7 @@ final class CronSyntax {
   private static final String[] MONTH_NAMES = {"January", "February", "March", "April", "May", "June", "July",
       "August", "September", "October", "November", "December"};
 
-  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-  private static final Pattern NUMBER = Pattern.compile("\\d+");
+  private static final Field[] FIELDS = Field.values();
   private static final Pattern LAST_DAY_OFFSET = Pattern.compile("L-(\\d+)");
   private static final Pattern NEAREST_WEEKDAY = Pattern.compile("(\\d+)W");
   private static final Pattern NTH_WEEKDAY = Pattern.compile("(\\d+|[A-Z]+)#(\\d+)");
@@ -46,7 +45,7 @@ final class CronSyntax {
     if (expression.isEmpty()) {
       throw invalid(expression, "empty expression");
     }
-    String[] tokens = WHITESPACE.split(expandMacro(expression));
+    String[] tokens = fields(expandMacro(expression));
     if (tokens.length != 5 && tokens.length != 6) {
       throw invalid(expression, FIELD_COUNT_RULE + ", got " + tokens.length);
     }
@@ -55,7 +54,7 @@ final class CronSyntax {
     Parsed[] fields = new Parsed[6];
     fields[0] = hasSeconds ? null : new Parsed(Field.SECOND);
     for (int i = first; i < 6; i++) {
-      fields[i] = new Parsed(Field.values()[i]);
+      fields[i] = new Parsed(FIELDS[i]);
       fields[i].read(expression, tokens[i - first]);
     }
     if (!hasSeconds) {
@@ -69,6 +68,55 @@ final class CronSyntax {
         dow.nthWeekdays, dow.lastWeekdays, fixedTime);
     requireSomeDay(expression, tokens[3 - first], compiled);
     return compiled;
+  }
+
+  /** The expression split at runs of whitespace ({@code \\s}); trimmed already, so no empty field. */
+  private static String[] fields(String text) {
+    String[] found = new String[7]; // one more than allowed, to report the count of a longer expression
+    int count = 0;
+    int start = -1;
+    for (int i = 0; i <= text.length(); i++) {
+      boolean space = i == text.length() || isWhitespace(text.charAt(i));
+      if (space && start >= 0) {
+        if (count == found.length) {
+          found = Arrays.copyOf(found, count * 2);
+        }
+        found[count++] = text.substring(start, i);
+        start = -1;
+      } else if (!space && start < 0) {
+        start = i;
+      }
+    }
+    return Arrays.copyOf(found, count);
+  }
+
+  /** What {@code \\s} matches: space, tab, newline, vertical tab, form feed, carriage return. */
+  private static boolean isWhitespace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+  }
+
+  private static boolean isDigits(String text) {
+    if (text.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Digits, *, - and / only: an element of the common forms, read without the day forms' patterns. */
+  private static boolean isPlain(String element) {
+    for (int i = 0; i < element.length(); i++) {
+      char c = element.charAt(i);
+      if ((c < '0' || c > '9') && c != '*' && c != '-' && c != '/') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String expandMacro(String expression) {
@@ -88,19 +136,16 @@ final class CronSyntax {
    * it starts on, must have a matching day. Every (length, first weekday) pair of a month occurs within 28 years.
    */
   private static void requireSomeDay(String expression, String dayOfMonthText, CronFields fields) {
+    for (int month = 1; month <= 12; month++) {
+      if ((fields.months() & (1L << month)) != 0 && hasSomeDay(fields, month)) {
+        return;
+      }
+    }
     List<String> monthsWithout = new ArrayList<>();
     for (int month = 1; month <= 12; month++) {
-      if ((fields.months() & (1L << month)) == 0) {
-        continue;
+      if ((fields.months() & (1L << month)) != 0) {
+        monthsWithout.add(MONTH_NAMES[month - 1]);
       }
-      for (int length : month == 2 ? new int[] {28, 29} : new int[] {CronFields.length(2001, month)}) {
-        for (int weekday = 0; weekday < 7; weekday++) {
-          if (fields.days(length, weekday) != 0) {
-            return;
-          }
-        }
-      }
-      monthsWithout.add(MONTH_NAMES[month - 1]);
     }
     String months = and(monthsWithout, "and");
     boolean plainDays = fields.lastDayOffsets() == 0 && fields.nearestWeekdays() == 0 && !fields.lastWeekday();
@@ -114,6 +159,18 @@ final class CronSyntax {
     }
     throw invalid(expression, "never fires: no day of " + and(monthsWithout, "or") + " matches day-of-month \""
         + dayOfMonthText + "\"");
+  }
+
+  /** Whether some day of {@code month} matches, in some year: 2001 and 2004 give February both its lengths. */
+  private static boolean hasSomeDay(CronFields fields, int month) {
+    for (int length = CronFields.length(2001, month); length <= CronFields.length(2004, month); length++) {
+      for (int weekday = 0; weekday < 7; weekday++) {
+        if (fields.days(length, weekday) != 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** "a", "a and b", "a, b and c" (or "or"). */
@@ -195,20 +252,25 @@ final class CronSyntax {
         repeating = true;
         return;
       }
-      for (String element : text.split(",", -1)) {
+      for (int start = 0; start <= text.length(); ) {
+        int comma = text.indexOf(',', start);
+        int end = comma < 0 ? text.length() : comma;
+        String element = text.substring(start, end);
+        start = end + 1;
         if (element.isEmpty()) {
           throw fail("list \"" + text + "\" has an empty element");
         }
         if (element.equals("?")) {
           throw fail("\"?\" must stand alone: it is a synonym of *");
         }
-        String upper = element.toUpperCase(Locale.ROOT);
-        if (field == Field.DAY_OF_MONTH && dayOfMonthForm(element, upper)
-            || field == Field.DAY_OF_WEEK && dayOfWeekForm(element, upper)) {
-          continue;
+        if (field.isDay() && !isPlain(element)) {
+          String upper = element.toUpperCase(Locale.ROOT);
+          if (field == Field.DAY_OF_MONTH ? dayOfMonthForm(element, upper) : dayOfWeekForm(element, upper)) {
+            continue;
+          }
         }
         bits |= element(element);
-        repeating |= element.contains("*") || element.contains("-") || element.contains("/");
+        repeating |= element.indexOf('*') >= 0 || element.indexOf('-') >= 0 || element.indexOf('/') >= 0;
       }
     }
 
@@ -244,8 +306,11 @@ final class CronSyntax {
 
     /** {@code d#n}, {@code dL}; false for an element of the common forms. */
     private boolean dayOfWeekForm(String element, String upper) {
-      Matcher nth = NTH_WEEKDAY.matcher(upper);
-      if (nth.matches()) {
+      if (upper.indexOf('#') >= 0) {
+        Matcher nth = NTH_WEEKDAY.matcher(upper);
+        if (!nth.matches()) {
+          throw fail("\"" + element + "\" is not of the form day#week, as in MON#1 or 5#3");
+        }
         int day = value(nth.group(1)) % 7;
         long week = parseNumber(nth.group(2));
         if (week < 1 || week > 5) {
@@ -254,45 +319,44 @@ final class CronSyntax {
         nthWeekdays |= 1L << (5 * day + week - 1);
         return true;
       }
-      if (upper.contains("#")) {
-        throw fail("\"" + element + "\" is not of the form day#week, as in MON#1 or 5#3");
-      }
-      Matcher last = LAST_OF_WEEKDAY.matcher(upper);
-      if (last.matches()) {
+      if (upper.endsWith("L")) {
+        Matcher last = LAST_OF_WEEKDAY.matcher(upper);
+        if (!last.matches()) {
+          throw fail("\"" + element + "\" is not of the form dayL, as in 5L or FRIL (the last Friday of the month)");
+        }
         lastWeekdays |= 1 << (value(last.group(1)) % 7);
         return true;
-      }
-      if (upper.endsWith("L")) {
-        throw fail("\"" + element + "\" is not of the form dayL, as in 5L or FRIL (the last Friday of the month)");
       }
       return false;
     }
 
     private long element(String element) {
-      String[] baseAndStep = element.split("/", -1);
-      if (baseAndStep.length > 2) {
+      int slash = element.indexOf('/');
+      if (slash >= 0 && element.indexOf('/', slash + 1) >= 0) {
         throw fail("\"" + element + "\" has more than one step");
       }
-      String base = baseAndStep[0];
-      int step = baseAndStep.length == 2 ? step(baseAndStep[1]) : 1;
+      String base = slash < 0 ? element : element.substring(0, slash);
+      int step = slash < 0 ? 1 : step(element.substring(slash + 1));
       if (base.equals("*")) {
         return bits(field.min, field.max, step);
       }
-      if (base.contains("-")) {
+      if (base.indexOf('-') >= 0) {
         return range(base, step);
       }
       int start = value(base);
-      return bits(start, baseAndStep.length == 2 ? field.max : start, step);
+      return bits(start, slash >= 0 ? field.max : start, step);
     }
 
     private long range(String text, int step) {
-      String[] ends = text.split("-", -1);
-      if (ends.length != 2 || ends[0].isEmpty() || ends[1].isEmpty() || ends[0].equals("*") || ends[1].equals("*")) {
+      int dash = text.indexOf('-');
+      String low = text.substring(0, dash);
+      String high = text.substring(dash + 1);
+      if (high.indexOf('-') >= 0 || low.isEmpty() || high.isEmpty() || low.equals("*") || high.equals("*")) {
         throw fail("range \"" + text + "\" is not of the form a-b");
       }
-      int from = value(ends[0]);
-      int to = value(ends[1]);
-      if (field == Field.DAY_OF_WEEK && to == 0 && from > 0 && !NUMBER.matcher(ends[1]).matches()) {
+      int from = value(low);
+      int to = value(high);
+      if (field == Field.DAY_OF_WEEK && to == 0 && from > 0 && !isDigits(high)) {
         to = 7; // SAT-SUN: a Sunday closing a range is the 7 at the end of the week, not the 0 at its start
       }
       if (from > to) {
@@ -302,7 +366,7 @@ final class CronSyntax {
     }
 
     private int step(String text) {
-      if (!NUMBER.matcher(text).matches()) {
+      if (!isDigits(text)) {
         throw fail("step \"" + text + "\" is not a number");
       }
       long step = parseNumber(text);
@@ -316,22 +380,30 @@ final class CronSyntax {
     }
 
     private int value(String text) {
-      if (NUMBER.matcher(text).matches()) {
+      if (isDigits(text)) {
         long value = parseNumber(text);
         if (value < field.min || value > field.max) {
           throw fail(text + " is out of range " + field.min + "-" + field.max);
         }
         return (int) value;
       }
-      int index = field.names == null ? -1 : Arrays.asList(field.names).indexOf(text.toUpperCase(Locale.ROOT));
-      if (index < 0) {
-        throw fail("\"" + text + "\" is not " + field.expected());
+      for (int i = 0; field.names != null && i < field.names.length; i++) {
+        if (field.names[i].equalsIgnoreCase(text)) {
+          return field.min + i;
+        }
       }
-      return field.min + index;
+      throw fail("\"" + text + "\" is not " + field.expected());
     }
 
     private static long parseNumber(String digits) {
-      return digits.length() > 9 ? Long.MAX_VALUE : Long.parseLong(digits);
+      if (digits.length() > 9) {
+        return Long.MAX_VALUE;
+      }
+      long value = 0;
+      for (int i = 0; i < digits.length(); i++) {
+        value = value * 10 + digits.charAt(i) - '0';
+      }
+      return value;
     }
 
     private long bits(int from, int to, int step) {
