@@ -39,6 +39,8 @@ public final class CronFields {
   private final boolean fixedTime;
   /** No form that depends on the weekday of the month's first day: the day mask is a month length away. */
   private final boolean weekdayFree;
+  /** The first matching second of a day. */
+  private final int firstTime;
 
   @SuppressWarnings("checkstyle:ParameterNumber")
   CronFields(boolean hasSeconds, long seconds, long minutes, long hours, long daysOfMonth, long months,
@@ -60,6 +62,7 @@ public final class CronFields {
     this.lastWeekdays = lastWeekdays;
     this.fixedTime = fixedTime;
     this.weekdayFree = dayOfWeekStar && nearestWeekdays == 0 && !lastWeekday;
+    this.firstTime = timeAtOrAfter(0, 0, 0);
   }
 
   /** @return whether the expression has the 6-field form with a leading seconds field */
@@ -243,12 +246,13 @@ public final class CronFields {
     int month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
     long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
 
-    int hour = secondOfDay / 3600;
-    int minute = secondOfDay / 60 % 60;
-    int second = secondOfDay % 60;
     long lastYear = year + SEARCH_YEARS;
-    long monthDays = -1; // the matching days of (year, month), once computed; -1 when not yet
+    long monthDays = 0;
+    long monthDaysOf = Long.MIN_VALUE; // the (year, month) monthDays belongs to, as year * 16 + month
     while (true) {
+      if (year > lastYear || year > MAX_YEAR || year < MIN_YEAR) {
+        return NONE;
+      }
       if ((months & (1L << month)) == 0) {
         long later = months & (-1L << (month + 1));
         if (later == 0) {
@@ -258,19 +262,12 @@ public final class CronFields {
           month = Long.numberOfTrailingZeros(later);
         }
         day = 1;
-        hour = 0;
-        minute = 0;
-        second = 0;
-        monthDays = -1;
-        if (year > lastYear || year > MAX_YEAR) {
-          return NONE;
-        }
+        secondOfDay = 0;
+        continue;
       }
-      if (monthDays == -1) {
-        if (year < MIN_YEAR) {
-          return NONE;
-        }
+      if (monthDaysOf != year * 16 + month) {
         monthDays = monthDays(year, month);
+        monthDaysOf = year * 16 + month;
       }
       long days = monthDays & (-1L << day);
       if (days == 0) {
@@ -279,29 +276,34 @@ public final class CronFields {
           year++;
         }
         day = 1;
-        hour = 0;
-        minute = 0;
-        second = 0;
-        monthDays = -1;
-        if (year > lastYear || year > MAX_YEAR) {
-          return NONE;
-        }
+        secondOfDay = 0;
         continue;
       }
       int nextDay = Long.numberOfTrailingZeros(days);
       if (nextDay != day) {
         day = nextDay;
-        hour = 0;
-        minute = 0;
-        second = 0;
+        secondOfDay = 0;
       }
+      int time = secondOfDay == 0 ? firstTime : timeAtOrAfter(secondOfDay / 3600, secondOfDay / 60 % 60,
+          secondOfDay % 60);
+      if (time < 0) {
+        day++;
+        secondOfDay = 0;
+        continue;
+      }
+      return epochDay(year, month, day) * SECONDS_PER_DAY + time;
+    }
+  }
+
+  /**
+   * @return the first matching second of the day at or after {@code hour:minute:second}, jumping hour, minute and
+   *     second to their next set bits; -1 if none is left that day
+   */
+  private int timeAtOrAfter(int hour, int minute, int second) {
+    while (true) {
       long laterHours = hours & (-1L << hour);
       if (laterHours == 0) {
-        day++;
-        hour = 0;
-        minute = 0;
-        second = 0;
-        continue;
+        return -1;
       }
       int nextHour = Long.numberOfTrailingZeros(laterHours);
       if (nextHour != hour) {
@@ -311,7 +313,7 @@ public final class CronFields {
       }
       long laterMinutes = minutes & (-1L << minute);
       if (laterMinutes == 0) {
-        hour++;
+        hour++; // 24 leaves no hour: -1
         minute = 0;
         second = 0;
         continue;
@@ -323,12 +325,11 @@ public final class CronFields {
       }
       long laterSeconds = seconds & (-1L << second);
       if (laterSeconds == 0) {
-        minute++;
+        minute++; // 60 leaves no minute: the next hour
         second = 0;
         continue;
       }
-      second = Long.numberOfTrailingZeros(laterSeconds);
-      return epochDay(year, month, day) * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second;
+      return hour * 3600 + minute * 60 + Long.numberOfTrailingZeros(laterSeconds);
     }
   }
 
