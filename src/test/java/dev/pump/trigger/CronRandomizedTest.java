@@ -44,7 +44,7 @@ class CronRandomizedTest {
   private static final long SEED = Long.getLong("cron.random.seed", 20261103L);
   private static final int CASES = Integer.getInteger("cron.random.cases", 100_000);
   /** Cases per expression: cron-utils compiles slowly, so each expression is asked about many instants. */
-  private static final int CASES_PER_EXPRESSION = 50;
+  private static final int CASES_PER_EXPRESSION = 100;
   /** cron-utils takes 50-400 us a call: it checks all cases of one expression in 20. */
   private static final int CRON_UTILS_EVERY = 20;
 
