@@ -241,7 +241,7 @@ public final class Main {
       problems.forEach(err::println);
       return INVALID;
     }
-    // A schedule that never fires is refused by parse; one that fires keeps firing until Instant.MAX.
+    // parse refuses a schedule that never fires; with the default policy, one that fires does until Instant.MAX
     for (Instant instant : schedule.next(from, count)) {
       String time = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atZone(zone));
       out.println(schedule.isShifted(instant) ? time + " (shifted: the slot's local time does not exist that day)" : time);

@@ -34,7 +34,7 @@ final class CronDstLayer {
     this.rules = zone.getRules();
     this.gap = dst.gap();
     this.firstOfOverlap = fields.fixedTime() && dst.overlap() == OverlapPolicy.FIRST;
-    this.period = rules.isFixedOffset() ? Period.fixed(rules.getOffset(Instant.EPOCH)) : Period.of(rules, 0);
+    this.period = rules.isFixedOffset() ? Period.fixed(rules.getOffset(Instant.EPOCH)) : Period.NOT_YET;
   }
 
   /**
@@ -117,6 +117,9 @@ final class CronDstLayer {
    *     time ends (the transition's wall-clock time before it); {@link Long#MIN_VALUE} otherwise
    */
   private record Period(long start, long end, int offset, boolean endIsGap, int offsetAfterEnd, long overlapEndWall) {
+
+    /** Contains no instant: the first call looks its period up. */
+    static final Period NOT_YET = new Period(0, 0, 0, false, 0, Long.MIN_VALUE);
 
     static Period fixed(ZoneOffset offset) {
       return new Period(Long.MIN_VALUE, Long.MAX_VALUE, offset.getTotalSeconds(), false, 0, Long.MIN_VALUE);

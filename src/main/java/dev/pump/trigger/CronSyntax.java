@@ -178,7 +178,8 @@ final class CronSyntax {
     if (items.size() <= 1) {
       return String.join("", items);
     }
-    return String.join(", ", items.subList(0, items.size() - 1)) + " " + conjunction + " " + items.get(items.size() - 1);
+    String last = items.get(items.size() - 1);
+    return String.join(", ", items.subList(0, items.size() - 1)) + " " + conjunction + " " + last;
   }
 
   private static IllegalArgumentException invalid(String expression, String problem) {
