@@ -1,7 +1,6 @@
 package dev.pump.trigger;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -72,22 +71,25 @@ final class CronSyntax {
 
   /** The expression split at runs of whitespace ({@code \\s}); trimmed already, so no empty field. */
   private static String[] fields(String text) {
-    String[] found = new String[7]; // one more than allowed, to report the count of a longer expression
     int count = 0;
+    for (int i = 0; i < text.length(); i++) {
+      if (!isWhitespace(text.charAt(i)) && (i == 0 || isWhitespace(text.charAt(i - 1)))) {
+        count++;
+      }
+    }
+    String[] fields = new String[count];
     int start = -1;
+    count = 0;
     for (int i = 0; i <= text.length(); i++) {
       boolean space = i == text.length() || isWhitespace(text.charAt(i));
       if (space && start >= 0) {
-        if (count == found.length) {
-          found = Arrays.copyOf(found, count * 2);
-        }
-        found[count++] = text.substring(start, i);
+        fields[count++] = text.substring(start, i);
         start = -1;
       } else if (!space && start < 0) {
         start = i;
       }
     }
-    return Arrays.copyOf(found, count);
+    return fields;
   }
 
   /** What {@code \\s} matches: space, tab, newline, vertical tab, form feed, carriage return. */
@@ -264,11 +266,9 @@ final class CronSyntax {
         if (element.equals("?")) {
           throw fail("\"?\" must stand alone: it is a synonym of *");
         }
-        if (field.isDay() && !isPlain(element)) {
-          String upper = element.toUpperCase(Locale.ROOT);
-          if (field == Field.DAY_OF_MONTH ? dayOfMonthForm(element, upper) : dayOfWeekForm(element, upper)) {
-            continue;
-          }
+        if (field == Field.DAY_OF_MONTH && !isPlain(element) && dayOfMonthForm(element)
+            || field == Field.DAY_OF_WEEK && dayOfWeekForm(element)) {
+          continue;
         }
         bits |= element(element);
         repeating |= element.indexOf('*') >= 0 || element.indexOf('-') >= 0 || element.indexOf('/') >= 0;
@@ -276,7 +276,8 @@ final class CronSyntax {
     }
 
     /** {@code L}, {@code L-n}, {@code nW}, {@code LW}; false for an element of the common forms. */
-    private boolean dayOfMonthForm(String element, String upper) {
+    private boolean dayOfMonthForm(String element) {
+      String upper = element.toUpperCase(Locale.ROOT);
       if (upper.equals("L")) {
         lastDayOffsets |= 1;
         return true;
@@ -306,9 +307,9 @@ final class CronSyntax {
     }
 
     /** {@code d#n}, {@code dL}; false for an element of the common forms. */
-    private boolean dayOfWeekForm(String element, String upper) {
-      if (upper.indexOf('#') >= 0) {
-        Matcher nth = NTH_WEEKDAY.matcher(upper);
+    private boolean dayOfWeekForm(String element) {
+      if (element.indexOf('#') >= 0) {
+        Matcher nth = NTH_WEEKDAY.matcher(element.toUpperCase(Locale.ROOT));
         if (!nth.matches()) {
           throw fail("\"" + element + "\" is not of the form day#week, as in MON#1 or 5#3");
         }
@@ -320,8 +321,9 @@ final class CronSyntax {
         nthWeekdays |= 1L << (5 * day + week - 1);
         return true;
       }
-      if (upper.endsWith("L")) {
-        Matcher last = LAST_OF_WEEKDAY.matcher(upper);
+      char end = element.charAt(element.length() - 1);
+      if (end == 'L' || end == 'l') {
+        Matcher last = LAST_OF_WEEKDAY.matcher(element.toUpperCase(Locale.ROOT));
         if (!last.matches()) {
           throw fail("\"" + element + "\" is not of the form dayL, as in 5L or FRIL (the last Friday of the month)");
         }
