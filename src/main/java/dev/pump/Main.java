@@ -285,14 +285,10 @@ public final class Main {
       problems.forEach(err::println);
       return INVALID;
     }
-    List<Instant> next = schedule.next(from, count);
-    for (Instant instant : next) {
+    // parse refuses a schedule that never fires; with the default policy, one that fires does until Instant.MAX
+    for (Instant instant : schedule.next(from, count)) {
       String time = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atZone(zone));
       out.println(schedule.isShifted(instant) ? time + " (shifted: the slot's local time does not exist that day)" : time);
-    }
-    if (next.size() < count) {
-      err.println("\"" + schedule.expression() + "\" fires " + (next.isEmpty() ? "no more" : "only " + next.size()
-        + " more") + " time(s) after " + from);
     }
     return OK;
   }

@@ -90,18 +90,21 @@ class MainTest {
   }
 
   @Test
-  void nextOfAnExpressionThatNeverFiresPrintsNothingAndSaysSo() {
-    Result result = execute("next", "0 0 30 2 *", "--zone", "UTC", "--from", "2026-01-01T00:00:00Z");
-
-    assertThat(result.out()).isEmpty();
-    assertThat(result.err()).containsExactly("\"0 0 30 2 *\" fires no more time(s) after 2026-01-01T00:00:00Z");
-    assertThat(result.status()).isZero();
+  void nextShowsTheQuartzDayForms() {
+    assertThat(execute("next", "0 17 ? * 5L", "--zone", "UTC", "--from", "2026-01-01T00:00:00Z", "-n", "2").out())
+      .containsExactly("2026-01-30T17:00:00Z", "2026-02-27T17:00:00Z");
+    assertThat(execute("next", "0 9 LW * *", "--zone", "UTC", "--from", "2026-01-01T00:00:00Z", "-n", "2").out())
+      .as("31 January 2026 is a Saturday").containsExactly("2026-01-30T09:00:00Z", "2026-02-27T09:00:00Z");
   }
 
   static Stream<Arguments> invalidNextArguments() {
     return Stream.of(
       arguments(new String[] {"next", "61 * * * *", "--zone", "UTC"},
         List.of("\"61 * * * *\": minute 61 is out of range 0-59")),
+      arguments(new String[] {"next", "0 0 30 2 *", "--zone", "UTC", "--from", "2026-01-01T00:00:00Z"},
+        List.of("\"0 0 30 2 *\": never fires: February has no day 30")),
+      arguments(new String[] {"next", "0 0 31 4,6,9,11 *"},
+        List.of("\"0 0 31 4,6,9,11 *\": never fires: April, June, September and November have no day 31")),
       arguments(new String[] {"next", "* * * *"},
         List.of("\"* * * *\": expected 5 fields (minute hour day-of-month month day-of-week) or 6 with leading "
           + "seconds, got 4")),
@@ -181,6 +184,27 @@ class MainTest {
 
     assertThat(result.err()).first().isEqualTo("check: missing PATH");
     assertThat(result.status()).isEqualTo(2);
+  }
+
+  @Test
+  void checkRefusesAScheduleThatNeverFiresWithTheReason() throws IOException {
+    Path config = Files.writeString(dir.resolve("config.yaml"), """
+      http: { port: 0 }
+      pipelines:
+        - id: p
+          source: { type: clock }
+          triggers: [{ type: cron, id: c, schedule: "0 0 30 2 *" }]
+          sink: { type: file, path: %s/out.jsonl }
+      """.formatted(dir));
+
+    Result check = execute("check", config.toString());
+    Result run = execute("run", config.toString());
+
+    assertThat(check.err())
+      .containsExactly("pipelines[0].triggers[0].schedule: \"0 0 30 2 *\": never fires: February has no day 30");
+    assertThat(check.status()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo(check.err());
+    assertThat(run.status()).isEqualTo(2);
   }
 
   // -----------------------------------------------------------------------------------------------

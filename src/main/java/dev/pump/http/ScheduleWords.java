@@ -1,5 +1,6 @@
 package dev.pump.http;
 
+import dev.pump.trigger.CronFields;
 import dev.pump.trigger.CronSchedule;
 import dev.pump.trigger.Trigger;
 
@@ -9,29 +10,25 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 import java.util.function.IntFunction;
-import java.util.regex.Pattern;
 
 /**
  * Schedules in words, for people: {@code *}{@code /5 * * * 1-5} is "every 5 minutes, Monday to Friday",
  * {@code 0 9 * * *} is "every day at 09:00". Used by the dashboard; the words are a reading aid, the
  * expression stays the truth (the page shows both).
  *
- * <p>{@link #cron(String)} takes what {@link CronSchedule} accepts: 5 fields, 6 with leading seconds, or a
- * macro. It validates with {@link CronSchedule#parse} first, so an invalid expression gets the same message
- * as everywhere else.
+ * <p>{@link #cron(String)} takes what {@link CronSchedule} accepts and reads its compiled {@link CronFields}, not
+ * the text: the words cover the whole syntax ({@code L}, {@code W}, {@code #} included) and an invalid expression
+ * gets the same message as everywhere else. A field's values are read back as runs and steps, so {@code 1,2,3} and
+ * {@code 1-3} read alike.
  */
 final class ScheduleWords {
 
-  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final String[] MONTHS = {"January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December"};
   private static final String[] DAYS = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
     "Saturday", "Sunday"};
-  private static final String[] MONTH_NAMES = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP",
-    "OCT", "NOV", "DEC"};
-  private static final String[] DAY_NAMES = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
+  private static final String[] ORDINALS = {"first", "second", "third", "fourth", "fifth"};
   /** Up to this many HH:MM times are listed one by one ("at 09:00 and 17:30"). */
   private static final int MAX_CLOCK_TIMES = 6;
 
@@ -66,29 +63,16 @@ final class ScheduleWords {
    * @throws IllegalArgumentException when the expression is invalid, with {@link CronSchedule}'s message
    */
   static String cron(String expression) {
-    CronSchedule.parse(expression, ZoneOffset.UTC); // validates; the zone does not change the words
-    String text = expression.trim().toLowerCase(Locale.ROOT);
-    text = switch (text) {
-      case "@yearly", "@annually" -> "0 0 1 1 *";
-      case "@monthly" -> "0 0 1 * *";
-      case "@weekly" -> "0 0 * * 0";
-      case "@daily", "@midnight" -> "0 0 * * *";
-      case "@hourly" -> "0 * * * *";
-      default -> text;
-    };
-    String[] f = WHITESPACE.split(text);
-    int o = f.length == 6 ? 1 : 0;
-    Field second = o == 1 ? Field.parse(f[0], 0, 59, null) : null;
-    Field minute = Field.parse(f[o], 0, 59, null);
-    Field hour = Field.parse(f[o + 1], 0, 23, null);
-    Field dom = Field.parse(f[o + 2], 1, 31, null);
-    Field month = Field.parse(f[o + 3], 1, 12, MONTH_NAMES);
-    Field dow = Field.parse(f[o + 4], 0, 7, DAY_NAMES);
+    CronFields fields = CronSchedule.parse(expression, ZoneOffset.UTC).fields(); // the zone does not change the words
+    Field second = fields.hasSeconds() ? Field.of(fields.seconds(), 0, 59) : null;
+    Field minute = Field.of(fields.minutes(), 0, 59);
+    Field hour = Field.of(fields.hours(), 0, 23);
+    Field month = Field.of(fields.months(), 1, 12);
 
     List<String> phrases = new ArrayList<>();
     String time = time(second, minute, hour);
     boolean clock = time.startsWith("at ") && time.contains(":");
-    String days = days(dom, month, dow);
+    String days = days(fields, month);
     phrases.add(clock && days.isEmpty() ? "every day " + time : time);
     if (!days.isEmpty()) {
       phrases.add(days);
@@ -172,14 +156,17 @@ final class ScheduleWords {
   // -------------------------------------------------------------------------------------------------
   // Days and months
 
-  private static String days(Field dom, Field month, Field dow) {
+  private static String days(CronFields fields, Field month) {
+    Field dom = Field.of(fields.daysOfMonth(), 1, 31);
+    boolean plainDays = fields.lastDayOffsets() == 0 && fields.nearestWeekdays() == 0 && !fields.lastWeekday();
     List<Integer> days = dom.values();
     List<Integer> months = month.values();
-    if (dow.isAll() && days != null && days.size() == 1 && months != null && months.size() == 1) {
+    if (fields.dayOfWeekStar() && !fields.dayOfMonthStar() && plainDays && days != null && days.size() == 1
+        && months != null && months.size() == 1) {
       return "on " + MONTHS[months.get(0) - 1] + " " + days.get(0);
     }
-    String dayOfMonth = dom.isAll() ? "" : dayOfMonth(dom);
-    String dayOfWeek = dow.isAll() ? "" : dayOfWeek(dow);
+    String dayOfMonth = fields.dayOfMonthStar() ? "" : dayOfMonth(fields, dom);
+    String dayOfWeek = fields.dayOfWeekStar() ? "" : dayOfWeek(fields);
     String day;
     if (!dayOfMonth.isEmpty() && !dayOfWeek.isEmpty()) {
       day = dayOfMonth + " or " + (dayOfWeek.startsWith("on ") ? dayOfWeek : "on " + dayOfWeek);
@@ -193,7 +180,27 @@ final class ScheduleWords {
     return monthPart.isEmpty() ? day : day + ", " + monthPart;
   }
 
-  private static String dayOfMonth(Field dom) {
+  /** The plain days, then L, L-n, nW and LW, joined by "and". */
+  private static String dayOfMonth(CronFields fields, Field dom) {
+    List<String> phrases = new ArrayList<>();
+    if (fields.daysOfMonth() != 0) {
+      phrases.add(plainDaysOfMonth(dom));
+    }
+    for (long offsets = fields.lastDayOffsets(); offsets != 0; offsets &= offsets - 1) {
+      int before = Long.numberOfTrailingZeros(offsets);
+      phrases.add(before == 0 ? "on the last day of the month"
+        : "on the " + ordinal(before) + " day before the last day of the month");
+    }
+    for (long nearest = fields.nearestWeekdays(); nearest != 0; nearest &= nearest - 1) {
+      phrases.add("on the weekday nearest day " + Long.numberOfTrailingZeros(nearest) + " of the month");
+    }
+    if (fields.lastWeekday()) {
+      phrases.add("on the last weekday of the month");
+    }
+    return String.join(" and ", phrases);
+  }
+
+  private static String plainDaysOfMonth(Field dom) {
     List<Integer> days = dom.values();
     if (days != null) {
       return "on day" + (days.size() > 1 ? "s " : " ") + list(strings(days)) + " of the month";
@@ -207,22 +214,55 @@ final class ScheduleWords {
     return dom.describe("day of the month", Integer::toString).replaceFirst("^at ", "on ");
   }
 
-  private static String dayOfWeek(Field dow) {
-    List<Integer> days = dow.expand().stream().map(d -> d == 7 ? 0 : d).distinct().sorted().toList();
-    if (days.equals(List.of(1, 2, 3, 4, 5))) {
+  /** The plain days, then d#n and dL, joined by "and". */
+  private static String dayOfWeek(CronFields fields) {
+    List<String> phrases = new ArrayList<>();
+    if (fields.daysOfWeek() != 0) {
+      phrases.add(plainDaysOfWeek(fields.daysOfWeek()));
+    }
+    for (long nth = fields.nthWeekdays(); nth != 0; nth &= nth - 1) {
+      int bit = Long.numberOfTrailingZeros(nth);
+      phrases.add("on the " + ORDINALS[bit % 5] + " " + DAYS[bit / 5] + " of the month");
+    }
+    for (int weekday : mondayFirst(fields.lastWeekdays())) {
+      phrases.add("on the last " + DAYS[weekday] + " of the month");
+    }
+    return String.join(" and ", phrases);
+  }
+
+  private static String plainDaysOfWeek(int bits) {
+    if (bits == 0b0111110) {
       return "Monday to Friday";
     }
-    if (days.equals(List.of(0, 6))) {
+    if (bits == 0b1000001) {
       return "on Saturday and Sunday";
     }
-    if (dow.isPlainRange()) {
-      return DAYS[dow.from()] + " to " + DAYS[dow.to()];
+    List<Integer> days = mondayFirst(bits);
+    // a run of three or more days in Monday-first order, such as FRI-SUN, reads as a range
+    if (days.size() >= 3 && runsMondayFirst(days)) {
+      return DAYS[days.get(0)] + " to " + DAYS[days.get(days.size() - 1)];
     }
-    List<Integer> mondayFirst = new ArrayList<>(days);
-    if (mondayFirst.remove(Integer.valueOf(0))) {
-      mondayFirst.add(0);
+    return "on " + list(days.stream().map(d -> DAYS[d]).toList());
+  }
+
+  private static boolean runsMondayFirst(List<Integer> days) {
+    for (int i = 1; i < days.size(); i++) {
+      if (days.get(i) != (days.get(i - 1) + 1) % 7) {
+        return false;
+      }
     }
-    return "on " + list(mondayFirst.stream().map(d -> DAYS[d]).toList());
+    return true;
+  }
+
+  /** The weekdays of a Sunday-0 bit set, Monday first and Sunday last. */
+  private static List<Integer> mondayFirst(int bits) {
+    List<Integer> days = new ArrayList<>();
+    for (int d = 1; d <= 7; d++) {
+      if ((bits & (1 << (d % 7))) != 0) {
+        days.add(d % 7);
+      }
+    }
+    return days;
   }
 
   private static String monthPart(Field month) {
@@ -265,6 +305,19 @@ final class ScheduleWords {
     }
   }
 
+  /** "1st", "2nd", "3rd", "4th", ..., "11th", "21st". */
+  private static String ordinal(int n) {
+    int lastTwo = n % 100;
+    String suffix = lastTwo >= 11 && lastTwo <= 13 ? "th"
+      : switch (n % 10) {
+        case 1 -> "st";
+        case 2 -> "nd";
+        case 3 -> "rd";
+        default -> "th";
+      };
+    return n + suffix;
+  }
+
   private static String clock(int hour, int minute) {
     return String.format("%02d:%02d", hour, minute);
   }
@@ -281,15 +334,47 @@ final class ScheduleWords {
     return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
   }
 
-  /** One field of a valid expression: comma-separated parts. */
+  /** One field read back from its bit set as parts: runs of consecutive values and arithmetic steps. */
   private record Field(List<Part> parts, int min, int max) {
 
-    static Field parse(String text, int min, int max, String[] names) {
+    /** A step pattern needs at least this many values to read as a step ("every 10 minutes"), not a list. */
+    private static final int MIN_STEP_VALUES = 3;
+
+    static Field of(long bits, int min, int max) {
+      List<Integer> values = new ArrayList<>();
+      for (long rest = bits; rest != 0; rest &= rest - 1) {
+        values.add(Long.numberOfTrailingZeros(rest));
+      }
       List<Part> parts = new ArrayList<>();
-      for (String item : text.split(",")) {
-        parts.add(Part.parse(item, min, max, names));
+      if (values.size() == max - min + 1) {
+        parts.add(new Part(true, min, max, 1));
+      } else if (values.size() >= MIN_STEP_VALUES && isProgression(values)) {
+        int step = values.get(1) - values.get(0);
+        int first = values.get(0);
+        int last = values.get(values.size() - 1);
+        boolean ofAll = first == min && last + step > max;
+        parts.add(step == 1 ? new Part(false, first, last, 1) : new Part(ofAll, first, ofAll ? max : last, step));
+      } else {
+        for (int i = 0; i < values.size(); ) {
+          int j = i;
+          while (j + 1 < values.size() && values.get(j + 1) == values.get(j) + 1) {
+            j++;
+          }
+          parts.add(new Part(false, values.get(i), values.get(j), 1));
+          i = j + 1;
+        }
       }
       return new Field(parts, min, max);
+    }
+
+    private static boolean isProgression(List<Integer> values) {
+      int step = values.get(1) - values.get(0);
+      for (int i = 2; i < values.size(); i++) {
+        if (values.get(i) - values.get(i - 1) != step) {
+          return false;
+        }
+      }
+      return true;
     }
 
     boolean isAll() {
@@ -329,24 +414,21 @@ final class ScheduleWords {
           return null;
         }
         for (int v = part.from(); v <= part.to(); v++) {
-          if (!values.contains(v)) {
-            values.add(v);
-          }
+          values.add(v);
         }
       }
-      values.sort(null);
       return values;
     }
 
     /** @return every value the field matches, ascending */
     List<Integer> expand() {
-      TreeSet<Integer> values = new TreeSet<>();
+      List<Integer> values = new ArrayList<>();
       for (Part part : parts) {
         for (int v = part.from(); v <= part.to(); v += part.step()) {
           values.add(v);
         }
       }
-      return List.copyOf(values);
+      return values;
     }
 
     /** Generic words: "every 10 seconds", "at minutes 5 and 10 to 20", "at every 2nd hour from 8h to 18h". */
@@ -364,52 +446,14 @@ final class ScheduleWords {
       for (Part part : parts) {
         String from = name.apply(part.from());
         String to = name.apply(part.to());
-        if (part.step() == 1) {
-          texts.add(part.from() == part.to() ? from : from + " to " + to);
-        } else {
-          texts.add("every " + part.step() + " from " + from + " to " + to);
-        }
+        texts.add(part.from() == part.to() ? from : from + " to " + to);
       }
       boolean plural = parts.size() > 1 || parts.get(0).from() != parts.get(0).to();
       return "at " + unit + (plural ? "s " : " ") + list(texts);
     }
   }
 
-  /** {@code *}, {@code *}{@code /n}, {@code a}, {@code a-b}, {@code a-b/n} or {@code a/n}, with names mapped. */
+  /** All values ({@code all}) or {@code from} to {@code to}, every {@code step}. */
   private record Part(boolean all, int from, int to, int step) {
-
-    static Part parse(String text, int min, int max, String[] names) {
-      int step = 1;
-      int slash = text.indexOf('/');
-      if (slash >= 0) {
-        step = Integer.parseInt(text.substring(slash + 1));
-        text = text.substring(0, slash);
-      }
-      if (text.equals("*")) {
-        return new Part(true, min, max, step);
-      }
-      int dash = text.indexOf('-');
-      if (dash > 0) {
-        int from = value(text.substring(0, dash), names);
-        int to = value(text.substring(dash + 1), names);
-        if (names == DAY_NAMES && to == 0) {
-          to = 7; // SUN at the end of a range is 7
-        }
-        return new Part(false, from, to, step);
-      }
-      int from = value(text, names);
-      return new Part(false, from, slash >= 0 ? max : from, step);
-    }
-
-    private static int value(String text, String[] names) {
-      if (names != null) {
-        for (int i = 0; i < names.length; i++) {
-          if (names[i].equalsIgnoreCase(text)) {
-            return names == MONTH_NAMES ? i + 1 : i;
-          }
-        }
-      }
-      return Integer.parseInt(text);
-    }
   }
 }

@@ -188,6 +188,16 @@ class ConfigValidationTest {
             sink: { type: log }
         """,
         "pipelines[0].triggers[1].schedule: \"61 * * * *\": minute 61 is out of range 0-59"),
+      broken("a cron schedule that never fires (30 February)", """
+        pipelines:
+          - id: p
+            source: { type: clock }
+            triggers:
+              - { type: cron, id: leap, schedule: "0 0 29 2 *" }
+              - { type: cron, id: never, schedule: "0 0 30 2 *", zone: Europe/Prague }
+            sink: { type: log }
+        """,
+        "pipelines[0].triggers[1].schedule: \"0 0 30 2 *\": never fires: February has no day 30"),
       broken("a cron trigger without a schedule", """
         pipelines:
           - id: p

@@ -180,6 +180,21 @@ class DashboardRoutesTest {
   }
 
   @Test
+  void cronDescribeReadsTheQuartzDayFormsAndRefusesAScheduleThatNeverFires() {
+    start(new DashboardFixture(""));
+
+    assertThat(get("/api/cron/describe?expr=" + encode("0 17 ? * 5L"), null).bodyAsJsonObject()
+      .getString("description")).isEqualTo("at 17:00, on the last Friday of the month");
+    assertThat(get("/api/cron/describe?expr=" + encode("0 9 ? * MON#1"), null).bodyAsJsonObject()
+      .getString("description")).isEqualTo("at 09:00, on the first Monday of the month");
+
+    HttpResponse<Buffer> never = get("/api/cron/describe?expr=" + encode("0 0 30 2 *"), null);
+    assertThat(never.statusCode()).isEqualTo(400);
+    assertThat(never.bodyAsJsonObject().getString("error"))
+      .isEqualTo("expr: \"0 0 30 2 *\": never fires: February has no day 30");
+  }
+
+  @Test
   void cronDescribeIsBehindTheSameAuth() {
     start(new DashboardFixture("s3cret"));
 

@@ -201,6 +201,16 @@ class ManagementApiTest {
   }
 
   @Test
+  void cronNextUnderstandsTheQuartzDayForms() {
+    JsonObject answer = pump.get("/api/cron/next?expr=0+10+%3F+*+MON%231&zone=UTC&from=2026-01-01T00:00:00Z&n=3")
+      .bodyAsJsonObject();
+
+    assertThat(answer.getString("expr")).isEqualTo("0 10 ? * MON#1");
+    assertThat(answer.getJsonArray("next")).containsExactly(
+      "2026-01-05T10:00:00Z", "2026-02-02T10:00:00Z", "2026-03-02T10:00:00Z");
+  }
+
+  @Test
   void cronNextListsSlotsShiftedOutOfADaylightSavingGap() {
     JsonObject answer = pump.get("/api/cron/next?expr=30+2+*+*+*&zone=Europe/Prague&from=2026-03-28T00:00:00Z&n=3")
       .bodyAsJsonObject();
@@ -240,6 +250,8 @@ class ManagementApiTest {
   @CsvSource(delimiter = '|', value = {
     "zone=UTC                              | query parameter 'expr' is required",
     "expr=61+*+*+*+*                       | expr: \"61 * * * *\": minute 61 is out of range 0-59",
+    "expr=0+0+30+2+*                       | expr: \"0 0 30 2 *\": never fires: February has no day 30",
+    "expr=0+0+L-30+2+*                     | expr: \"0 0 L-30 2 *\": never fires: no day of February matches",
     "expr=%40daily&zone=Mars/Olympus_Mons  | zone: unknown time zone 'Mars/Olympus_Mons'",
     "expr=%40daily&from=yesterday          | from: 'yesterday' is not an ISO-8601 instant",
     "expr=%40daily&n=0                     | n: must be a whole number from 1 to 1000, got '0'",

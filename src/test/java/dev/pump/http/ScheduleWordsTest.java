@@ -55,6 +55,23 @@ class ScheduleWordsTest {
     @monthly             | at 00:00, on day 1 of the month
     @yearly              | at 00:00, on January 1
     @annually            | at 00:00, on January 1
+    0 8 * * FRI-SUN      | at 08:00, Friday to Sunday
+    0 8 * * 2-4          | at 08:00, Tuesday to Thursday
+    0 0 1,2,3 * *        | at 00:00, on days 1, 2 and 3 of the month
+    0 0 ? * 1            | at 00:00, on Monday
+    0 0 L * *            | at 00:00, on the last day of the month
+    0 0 L-3 * *          | at 00:00, on the 3rd day before the last day of the month
+    0 0 L-1 2 ?          | at 00:00, on the 1st day before the last day of the month, in February
+    0 9 15W * *          | at 09:00, on the weekday nearest day 15 of the month
+    0 18 LW * *          | at 18:00, on the last weekday of the month
+    0 0 1,L * *          | at 00:00, on day 1 of the month and on the last day of the month
+    0 10 ? * MON#1       | at 10:00, on the first Monday of the month
+    0 10 * * 5#3         | at 10:00, on the third Friday of the month
+    0 17 * * 5L          | at 17:00, on the last Friday of the month
+    0 17 * * 1,FRIL      | at 17:00, on Monday and on the last Friday of the month
+    0 0 L * 5            | at 00:00, on the last day of the month or on Friday
+    0 0 13 * 5#2         | at 00:00, on day 13 of the month or on the second Friday of the month
+    0 0 0 ? 1 SUN#5      | at 00:00, on the fifth Sunday of the month, in January
     """)
   void describesCronExpressionsInWords(String expression, String words) {
     assertThat(ScheduleWords.cron(expression)).isEqualTo(words);
@@ -65,6 +82,9 @@ class ScheduleWordsTest {
     assertThatIllegalArgumentException()
       .isThrownBy(() -> ScheduleWords.cron("61 * * * *"))
       .withMessageContaining("minute 61 is out of range 0-59");
+    assertThatIllegalArgumentException()
+      .isThrownBy(() -> ScheduleWords.cron("0 0 30 2 *"))
+      .withMessage("\"0 0 30 2 *\": never fires: February has no day 30");
   }
 
   @Test

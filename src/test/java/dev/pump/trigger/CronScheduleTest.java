@@ -67,14 +67,13 @@ class CronScheduleTest {
       *-5 * * * *             | "*-5 * * * *": minute range "*-5" is not of the form a-b
       1,,2 * * * *            | "1,,2 * * * *": minute list "1,,2" has an empty element
       1, * * * *              | "1, * * * *": minute list "1," has an empty element
-      0 0 L * *               | "0 0 L * *": day-of-month "L" is not supported: L, W, # and ? are Quartz extensions, not UNIX cron
-      0 0 LW * *              | "0 0 LW * *": day-of-month "LW" is not supported: L, W, # and ? are Quartz extensions, not UNIX cron
-      0 0 L-3 * *             | "0 0 L-3 * *": day-of-month "L-3" is not supported: L, W, # and ? are Quartz extensions, not UNIX cron
-      0 0 15W * *             | "0 0 15W * *": day-of-month "15W" is not supported: L, W, # and ? are Quartz extensions, not UNIX cron
-      0 0 ? * MON             | "0 0 ? * MON": day-of-month "?" is not supported: L, W, # and ? are Quartz extensions, not UNIX cron
-      0 0 * * 5#2             | "0 0 * * 5#2": day-of-week "5#2" is not supported: L, W, # and ? are Quartz extensions, not UNIX cron
-      0 0 * * MON#1           | "0 0 * * MON#1": day-of-week "MON#1" is not supported: L, W, # and ? are Quartz extensions, not UNIX cron
-      0 0 * * 5L              | "0 0 * * 5L": day-of-week "5L" is not supported: L, W, # and ? are Quartz extensions, not UNIX cron
+      0 0 W * *               | "0 0 W * *": day-of-month "W" is not of a form with L or W: L, L-3, 15W or LW
+      0 0 L-31 * *            | "0 0 L-31 * *": day-of-month "L-31": the days before the last day must be 1-30
+      0 0 * * 5#6             | "0 0 * * 5#6": day-of-week "5#6": the week after # must be 1-5
+      0 0 * * L               | "0 0 * * L": day-of-week "L" is not of the form dayL, as in 5L or FRIL (the last Friday of the month)
+      0 ? * * *               | "0 ? * * *": hour "?" is only allowed in day-of-month and day-of-week (a synonym of *)
+      0 0 30 2 *              | "0 0 30 2 *": never fires: February has no day 30
+      0 0 31 4,6,9,11 *       | "0 0 31 4,6,9,11 *": never fires: April, June, September and November have no day 31
       """)
   void rejectsAnInvalidExpressionWithAMessageNamingTheFieldAndTheRule(String expression, String message) {
     assertThatThrownBy(() -> CronSchedule.parse(expression, UTC))
@@ -82,7 +81,7 @@ class CronScheduleTest {
         .hasMessage(message);
   }
 
-  /** Expected instants are written as local time with offset; "never" means the schedule never fires. */
+  /** Expected instants are written as local time with offset. */
   @ParameterizedTest(name = "{0} in {1} after {2}")
   @CsvSource(delimiter = '|', textBlock = """
       # every field form
@@ -102,8 +101,7 @@ class CronScheduleTest {
       0 12 * JAN,jul *     | UTC                 | 2026-03-02T10:07:30Z      | 2026-07-01T12:00Z 2026-07-02T12:00Z 2026-07-03T12:00Z
       0 0 1 feb-Apr *      | UTC                 | 2026-03-02T10:07:30Z      | 2026-04-01T00:00Z 2027-02-01T00:00Z 2027-03-01T00:00Z
       0 0 29 2 *           | UTC                 | 2025-03-01T00:00Z         | 2028-02-29T00:00Z 2032-02-29T00:00Z
-      0 0 30 2 *           | UTC                 | 2026-01-01T00:00Z         | never
-      0 0 31 4,6,9,11 *    | UTC                 | 2026-01-01T00:00Z         | never
+      0 0 30 2 5           | UTC                 | 2026-01-01T00:00Z         | 2026-02-06T00:00Z 2026-02-13T00:00Z
       0 9 * * *            | Asia/Kolkata        | 2026-03-02T10:07:30Z      | 2026-03-03T09:00+05:30 2026-03-04T09:00+05:30
       # Sunday is 0 or 7; names are case-insensitive; SUN may close a range
       0 8 * * 0            | UTC                 | 2026-03-02T10:07:30Z      | 2026-03-08T08:00Z 2026-03-15T08:00Z 2026-03-22T08:00Z
@@ -168,7 +166,7 @@ class CronScheduleTest {
       """)
   void firesAtTheInstantsTheCalendarPredicts(String expression, String zone, String from, String expected) {
     CronSchedule schedule = CronSchedule.parse(expression, ZoneId.of(zone));
-    List<Instant> want = expected.equals("never") ? List.of() : instants(expected);
+    List<Instant> want = instants(expected);
 
     assertThat(schedule.next(instant(from), want.isEmpty() ? 3 : want.size())).containsExactlyElementsOf(want);
     assertThat(schedule.nextAfter(instant(from))).isEqualTo(want.stream().findFirst());
@@ -261,13 +259,27 @@ class CronScheduleTest {
   }
 
   @Test
-  void returnsNothingWhenTheScheduleNeverFiresOrNothingIsAsked() {
+  void returnsNothingWhenNothingIsAskedOrNothingIsLeft() {
     Instant from = instant("2026-01-01T00:00Z");
 
-    assertThat(CronSchedule.parse("0 0 30 2 *", UTC).nextAfter(from)).isEmpty();
-    assertThat(CronSchedule.parse("0 0 30 2 *", UTC).next(from, 5)).isEmpty();
     assertThat(CronSchedule.parse("* * * * *", UTC).next(from, 0)).isEmpty();
     assertThat(CronSchedule.parse("* * * * *", UTC).nextAfter(Instant.MAX)).isEmpty();
+    assertThat(CronSchedule.parse("0 0 29 2 *", UTC).next(Instant.MAX.minusSeconds(86_400L * 366 * 3), 5))
+        .as("the last leap days before Instant.MAX").hasSizeLessThan(5);
+    assertThat(CronSchedule.parse("* * * * *", UTC).nextAfterEpochSecond(Instant.MAX.getEpochSecond()))
+        .isEqualTo(Long.MIN_VALUE);
+  }
+
+  @Test
+  void refusesAScheduleThatNeverFiresWhateverTheYear() {
+    assertThatThrownBy(() -> CronSchedule.parse("0 0 30 2 *", UTC))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage("\"0 0 30 2 *\": never fires: February has no day 30");
+    assertThat(CronSchedule.parse("0 0 29 2 *", UTC).nextAfter(instant("2026-01-01T00:00Z")))
+        .as("29 February exists in leap years").contains(instant("2028-02-29T00:00Z"));
+    assertThat(CronSchedule.parse("0 0 ? 2 MON#5", UTC).nextAfter(instant("2026-01-01T00:00Z")))
+        .as("a fifth Monday in February: 29 February of a leap year starting February on a Monday")
+        .contains(instant("2044-02-29T00:00Z"));
   }
 
   @Test
@@ -364,7 +376,7 @@ class CronScheduleTest {
     assertThat(hourly.isShifted(afterTheGap)).as("03:00 is a slot of its own").isFalse();
     assertThat(CronSchedule.parse("30 2 * * *", UTC).isShifted(afterTheGap)).as("no gap in UTC").isFalse();
     assertThat(CronSchedule.parse("30 2 * * 1", PRAGUE).isShifted(afterTheGap)).as("not on Sundays").isFalse();
-    assertThat(CronSchedule.parse("0 0 30 2 *", PRAGUE).isShifted(afterTheGap)).as("never fires").isFalse();
+    assertThat(CronSchedule.parse("30 2 L 2 *", PRAGUE).isShifted(afterTheGap)).as("only in February").isFalse();
     assertThat(shift.isShifted(Instant.MIN)).isFalse();
     assertThat(shift.isShifted(Instant.MAX)).isFalse();
     assertThatThrownBy(() -> shift.isShifted(null))

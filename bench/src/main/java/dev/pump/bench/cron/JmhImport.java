@@ -8,8 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads JMH's JSON result of {@link CronNextBench} and records {@code cron.<impl>.e<n>}: the score
- * (mean ns/op over the measured iterations) with the min/median/max of the iterations.
+ * Reads JMH's JSON result of {@link CronNextBench} and {@link CronParseBench} and records
+ * {@code cron.<impl>.e<n>} and {@code cron.parse.<impl>}: the median of the measured iterations (ns/op) with their
+ * min/median/max.
  */
 public final class JmhImport {
 
@@ -17,9 +18,10 @@ public final class JmhImport {
     JsonArray results = new JsonArray(Files.readString(Path.of(args[0])));
     for (int i = 0; i < results.size(); i++) {
       JsonObject result = results.getJsonObject(i);
-      String method = result.getString("benchmark");
-      method = method.substring(method.lastIndexOf('.') + 1);
-      int expression = Integer.parseInt(result.getJsonObject("params").getString("expression"));
+      String benchmark = result.getString("benchmark");
+      String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+      boolean parse = benchmark.contains("CronParseBench");
+      int expression = parse ? -1 : Integer.parseInt(result.getJsonObject("params").getString("expression"));
       JsonObject primary = result.getJsonObject("primaryMetric");
       JsonArray forks = primary.getJsonArray("rawData");
       int count = 0;
@@ -35,9 +37,14 @@ public final class JmhImport {
         }
       }
       double[] mmm = dev.pump.bench.Stats.minMedianMax(iterations);
-      Results.put("cron." + method + ".e" + (expression + 1), mmm[1], "min/med/max " + Results.fmt(mmm[0]) + "/"
-        + Results.fmt(mmm[1]) + "/" + Results.fmt(mmm[2]) + " ns/op over " + count + " iterations; \""
-        + (method.equals("quartz") ? CronExpressions.QUARTZ[expression] : CronExpressions.OURS[expression]) + "\"");
+      String spread = "min/med/max " + Results.fmt(mmm[0]) + "/" + Results.fmt(mmm[1]) + "/" + Results.fmt(mmm[2])
+        + " ns/op over " + count + " iterations; ";
+      if (parse) {
+        Results.put("cron.parse." + method, mmm[1], spread + "1024 distinct \"S M/15 9-17 * * MON-FRI\"");
+      } else {
+        Results.put("cron." + method + ".e" + (expression + 1), mmm[1], spread + "\""
+          + (method.equals("quartz") ? CronExpressions.QUARTZ[expression] : CronExpressions.OURS[expression]) + "\"");
+      }
     }
   }
 }
