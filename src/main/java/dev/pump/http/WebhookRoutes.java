@@ -1,5 +1,6 @@
 package dev.pump.http;
 
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import dev.pump.trigger.TriggerEvent;
 import dev.pump.trigger.WebhookTrigger;
 import dev.pump.trigger.WebhookTrigger.Refusal;
@@ -41,7 +42,8 @@ import java.util.regex.Pattern;
  *       no content type is fine;</li>
  *   <li>413: a body over {@code maxBodyBytes};</li>
  *   <li>401 {@code signature invalid}: no signature matches the body (compared in constant time);</li>
- *   <li>400: the body is not a JSON object (an empty body counts as {@code {}});</li>
+ *   <li>400: the body is not a JSON object (an empty body counts as {@code {}}), or is one no sink
+ *       could write (nested deeper than {@link #MAX_BODY_DEPTH}, a number beyond a double);</li>
  *   <li>409: a Standard Webhooks {@code webhook-id} already received within the tolerance (a replay,
  *       not fired again), or the trigger is paused;</li>
  *   <li>202 {@code {"trigger", "firing"}}: fired, with the body as {@code args}; {@code firing} is the
@@ -57,6 +59,13 @@ public final class WebhookRoutes {
   private static final Pattern TIMESTAMP = Pattern.compile("\\d{1,12}");
   /** Most delivery ids one webhook remembers; beyond it deliveries get 429 until the oldest expire. */
   static final int MAX_REMEMBERED_DELIVERIES = 100_000;
+  /**
+   * Deepest body accepted: the nesting limit events are written with (Jackson's
+   * {@code StreamWriteConstraints}, 1000) less room for the event that carries the body as
+   * {@code args} (one level) and for processors that wrap it. A body the sink could not write is
+   * refused here with 400 instead of failing later in the pipeline.
+   */
+  static final int MAX_BODY_DEPTH = StreamWriteConstraints.defaults().getMaxNestingDepth() - 10;
 
   private final Function<String, Optional<WebhookTrigger>> webhooks;
   private final InstantSource clock;
@@ -285,8 +294,8 @@ public final class WebhookRoutes {
   /**
    * @return the body as a JSON object; an empty or blank body is {@code {}}
    * @throws IllegalArgumentException when the body is not strict UTF-8 (overlong forms included), not
-   *     JSON within Jackson's limits (nesting 1000, numbers of 1000 digits), not an object, or holds a
-   *     number no double can hold
+   *     JSON within Jackson's limits (nesting 1000, numbers of 1000 digits), not an object, nests
+   *     deeper than {@link #MAX_BODY_DEPTH}, or holds a number no double can hold
    */
   static JsonObject parseBody(Buffer body) {
     if (body == null || body.length() == 0) {
@@ -314,35 +323,33 @@ public final class WebhookRoutes {
     if (!(value instanceof JsonObject json)) {
       throw new IllegalArgumentException("body must be a JSON object, got " + kind(value));
     }
-    if (!allFinite(json)) {
-      // 1e999 would reach sinks as Infinity, which JSON cannot carry
-      throw new IllegalArgumentException("body holds a number out of the range of a double");
-    }
+    checkWritable(json, 1);
     return json;
   }
 
-  /** Walks the decoded body, whose depth Jackson has already bounded. */
-  private static boolean allFinite(Object value) {
-    if (value instanceof Double d) {
-      return Double.isFinite(d);
+  /**
+   * Walks the decoded body (whose depth Jackson has already bounded) for what the sink could not
+   * write: nesting beyond {@link #MAX_BODY_DEPTH}, and numbers out of the range of a double (1e999
+   * would reach sinks as Infinity, which JSON cannot carry).
+   */
+  private static void checkWritable(Object value, int depth) {
+    if (value instanceof Double d && !Double.isFinite(d) || value instanceof Float f && !Float.isFinite(f)) {
+      throw new IllegalArgumentException("body holds a number out of the range of a double");
     }
-    if (value instanceof Float f) {
-      return Float.isFinite(f);
+    if ((value instanceof JsonObject || value instanceof JsonArray) && depth > MAX_BODY_DEPTH) {
+      throw new IllegalArgumentException("body nests deeper than " + MAX_BODY_DEPTH
+        + " levels, the most an event can carry (events are written with a nesting limit of "
+        + StreamWriteConstraints.defaults().getMaxNestingDepth() + ")");
     }
     if (value instanceof JsonObject object) {
       for (Map.Entry<String, Object> entry : object) {
-        if (!allFinite(entry.getValue())) {
-          return false;
-        }
+        checkWritable(entry.getValue(), depth + 1);
       }
     } else if (value instanceof JsonArray array) {
       for (Object element : array) {
-        if (!allFinite(element)) {
-          return false;
-        }
+        checkWritable(element, depth + 1);
       }
     }
-    return true;
   }
 
   private static String kind(Object value) {

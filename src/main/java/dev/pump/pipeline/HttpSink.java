@@ -4,6 +4,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import org.slf4j.Logger;
@@ -120,13 +122,20 @@ public final class HttpSink implements Sink {
   @Override
   public Future<Void> write(JsonObject event) {
     Objects.requireNonNull(event, "event");
+    Buffer body;
+    try {
+      // encoded once, here: an event JSON cannot carry fails at once, as that one event's problem
+      body = event.toBuffer();
+    } catch (EncodeException e) {
+      return Future.failedFuture(new BadEventException("http sink cannot encode the event: " + e.getMessage(), e));
+    }
     Promise<Void> written = Promise.promise();  // bound to no context: see the class comment
-    context.runOnContext(v -> attempt(event, 1, written));
+    context.runOnContext(v -> attempt(body, 1, written));
     return written.future();
   }
 
   /** Runs on {@link #context}, and so do the timers and callbacks it sets. */
-  private void attempt(JsonObject event, int attempt, Promise<Void> written) {
+  private void attempt(Buffer event, int attempt, Promise<Void> written) {
     if (closed) {
       written.tryFail(new IOException("http sink " + url + " is closed"));
       return;
@@ -156,14 +165,15 @@ public final class HttpSink implements Sink {
   }
 
   /** One POST; fails with an exception whose message says what went wrong ("answered 500"). */
-  private Future<Void> post(JsonObject event) {
+  private Future<Void> post(Buffer event) {
     long timeoutMs = options.timeout().toMillis();
     Promise<Void> done = Promise.promise();
     long timer = vertx.setTimer(timeoutMs,
       id -> done.tryFail(new IOException("timed out after " + timeoutMs + " ms")));
     client.postAbs(url)
       .timeout(timeoutMs)  // connect and idle timeout: also frees the connection to a silent server
-      .sendJsonObject(event)
+      .putHeader("Content-Type", "application/json")
+      .sendBuffer(event)
       .onComplete(ar -> {
         vertx.cancelTimer(timer);
         if (ar.failed()) {

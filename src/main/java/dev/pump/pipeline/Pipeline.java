@@ -1,7 +1,9 @@
 package dev.pump.pipeline;
 
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -23,10 +25,17 @@ import java.util.regex.Pattern;
  * Where a source's events go: processors in order, then a sink.
  *
  * <p>A pipeline is <em>ready</em> when it has no error and no throttle. {@link #process(JsonObject)}
- * holds events until it is ready; sources hold their cycles. An exception from a source's cycle,
- * a processor or the sink puts the pipeline into the error state (not ready, kept until
+ * holds events until it is ready; sources hold their cycles. An exception from a source's cycle
+ * or the sink puts the pipeline into the error state (not ready, kept until
  * {@link #clearError()}), unless the pipeline declares it recoverable with
  * {@link #withRecoverable(Predicate)}: then it is counted as a warning and work goes on.
+ *
+ * <p>One bad event never stops a pipeline by itself: an exception a processor throws on an event,
+ * and a sink failure that concerns only that event (a {@link BadEventException}, or JSON that
+ * cannot be encoded, such as nesting beyond Jackson's write limit) rejects that event: it is
+ * counted ({@link PipelineCounters#eventsRejected()}), logged in one line without a stack trace,
+ * and the next event goes through. {@link #withBadEvents(BadEvents) withBadEvents(STOP)} makes
+ * such a failure an error like any other.
  *
  * <p>All methods are thread-safe.
  */
@@ -34,6 +43,18 @@ public final class Pipeline {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  /** Longest exception message a rejected event's log line shows. */
+  private static final int MAX_LOGGED_MESSAGE = 300;
+  /** Rejected events logged one by one at WARN; after these, every 1000th (the rest at DEBUG). */
+  private static final int LOGGED_REJECTIONS = 10;
+
+  /** What a pipeline does with an event that fails on its own (see the class comment). */
+  public enum BadEvents {
+    /** Count the event as rejected, log one line, go on with the next event (the default). */
+    SKIP,
+    /** Put the pipeline into the error state, as any other failure does. */
+    STOP
+  }
 
   private final String id;
   private final List<Processor> processors;
@@ -41,6 +62,7 @@ public final class Pipeline {
   private final PipelineCounters counters = new PipelineCounters();
   private final List<Consumer<Pipeline>> stateListeners = new CopyOnWriteArrayList<>();
   private volatile Predicate<Throwable> recoverable = e -> false;
+  private volatile BadEvents badEvents = BadEvents.SKIP;
   private volatile InstantSource clock = InstantSource.system();
 
   // guarded by this
@@ -75,6 +97,16 @@ public final class Pipeline {
   public Pipeline withRecoverable(Predicate<Throwable> recoverable) {
     this.recoverable = Objects.requireNonNull(recoverable, "recoverable");
     return this;
+  }
+
+  /** Sets what happens to an event that fails on its own; {@link BadEvents#SKIP} by default. */
+  public Pipeline withBadEvents(BadEvents badEvents) {
+    this.badEvents = Objects.requireNonNull(badEvents, "badEvents");
+    return this;
+  }
+
+  public BadEvents badEvents() {
+    return badEvents;
   }
 
   /** The clock error times are taken from; the application sets its own. */
@@ -176,7 +208,13 @@ public final class Pipeline {
       error = new PipelineError(describe(cause), clock.instant(), where, cause);
     }
     counters.recordError();
-    LOG.error("Pipeline '{}' is in error (failure in {}); it waits until the error is cleared", id, where, cause);
+    if (isBadEvent(cause)) {
+      // the event's own problem: its stack trace (a thousand frames for a deep event) says nothing more
+      LOG.error("Pipeline '{}' is in error (failure in {}: {}); it waits until the error is cleared", id, where,
+        describe(cause));
+    } else {
+      LOG.error("Pipeline '{}' is in error (failure in {}); it waits until the error is cleared", id, where, cause);
+    }
     stateChanged();
   }
 
@@ -209,8 +247,9 @@ public final class Pipeline {
    * Runs the processors and hands the result to the sink. When the pipeline is not ready, the event
    * is held until it is.
    *
-   * @return completes when the sink has taken the event or it was dropped; fails when a processor
-   *     or the sink failed (the pipeline records the failure itself)
+   * @return completes when the sink has taken the event, or it was dropped or rejected as a bad
+   *     event; fails when a processor or the sink failed otherwise (the pipeline records the
+   *     failure itself)
    */
   public Future<Void> process(JsonObject event) {
     Objects.requireNonNull(event, "event");
@@ -229,7 +268,11 @@ public final class Pipeline {
         current = processor.process(current);
       } catch (Exception e) {
         counters.recordEventDropped();
-        fail(e, "processor " + i + " (" + processor.getClass().getName() + ")");
+        String where = "processor " + i + " (" + processor.getClass().getName() + ")";
+        if (rejected(e, where, true)) {
+          return Future.succeededFuture();
+        }
+        fail(e, where);
         return Future.failedFuture(e);
       }
       if (current == null) {
@@ -243,14 +286,58 @@ public final class Pipeline {
     } catch (RuntimeException e) {
       written = Future.failedFuture(e);
     }
-    return written.andThen(ar -> {
+    return written.transform(ar -> {
       if (ar.succeeded()) {
         counters.recordEventOut();
-      } else {
-        counters.recordEventDropped();
-        fail(ar.cause(), "sink");
+        return Future.succeededFuture();
       }
+      counters.recordEventDropped();
+      if (rejected(ar.cause(), "sink", false)) {
+        return Future.succeededFuture();
+      }
+      fail(ar.cause(), "sink");
+      return Future.failedFuture(ar.cause());
     });
+  }
+
+  /**
+   * Under {@link BadEvents#SKIP}, counts and logs a failure that concerns only the event at hand.
+   *
+   * @return whether the failure was such a rejection (else the caller records it as usual)
+   */
+  private boolean rejected(Throwable cause, String where, boolean byProcessor) {
+    if (badEvents != BadEvents.SKIP || !(byProcessor || isBadEvent(cause)) || recoverable.test(cause)) {
+      return false;
+    }
+    long rejected = counters.recordEventRejected();
+    String message = describe(cause);
+    if (message.length() > MAX_LOGGED_MESSAGE) {
+      message = message.substring(0, MAX_LOGGED_MESSAGE) + "...";
+    }
+    if (rejected > LOGGED_REJECTIONS && rejected % 1000 != 0) {
+      // a hostile sender must not be able to flood the log: the counter keeps the full count
+      LOG.debug("Pipeline '{}' rejected an event ({} failed on it: {})", id, where, message);
+      return true;
+    }
+    // one line and no stack trace (a deep event's trace is a thousand lines)
+    LOG.warn("Pipeline '{}' rejected an event ({} failed on it: {}); {} rejected so far, the pipeline goes on",
+      id, where, message, rejected);
+    return true;
+  }
+
+  /**
+   * @return whether a sink's failure concerns one event only: a {@link BadEventException} or a JSON
+   *     encoding failure anywhere in its causes
+   */
+  private static boolean isBadEvent(Throwable cause) {
+    int depth = 0;
+    for (Throwable t = cause; t != null && depth < 16; t = t.getCause(), depth++) {
+      if (t instanceof BadEventException || t instanceof EncodeException
+        || t instanceof StreamConstraintsException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Closes the sink; sources waiting for readiness are released with a failure. */

@@ -10,6 +10,7 @@ public final class PipelineCounters {
   private final LongAdder eventsIn = new LongAdder();
   private final LongAdder eventsOut = new LongAdder();
   private final LongAdder eventsDropped = new LongAdder();
+  private final LongAdder eventsRejected = new LongAdder();
   private final LongAdder errors = new LongAdder();
   private final LongAdder warnings = new LongAdder();
   private final LongAdder cycles = new LongAdder();
@@ -29,6 +30,12 @@ public final class PipelineCounters {
 
   void recordEventDropped() {
     eventsDropped.increment();
+  }
+
+  /** @return the number of rejected events so far, this one included */
+  long recordEventRejected() {
+    eventsRejected.increment();
+    return eventsRejected.sum();
   }
 
   void recordError() {
@@ -70,6 +77,14 @@ public final class PipelineCounters {
     return eventsDropped.sum();
   }
 
+  /**
+   * @return events skipped because they failed on their own (a processor threw on them, or the
+   *     sink could not encode them); each is also counted in {@link #eventsDropped()}
+   */
+  public long eventsRejected() {
+    return eventsRejected.sum();
+  }
+
   public long errors() {
     return errors.sum();
   }
@@ -91,6 +106,7 @@ public final class PipelineCounters {
       .put("eventsIn", eventsIn())
       .put("eventsOut", eventsOut())
       .put("eventsDropped", eventsDropped())
+      .put("eventsRejected", eventsRejected())
       .put("cycles", cycles())
       .put("firesMerged", firesMerged())
       .put("firesDropped", firesDropped())

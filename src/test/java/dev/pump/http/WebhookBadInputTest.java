@@ -91,6 +91,8 @@ class WebhookBadInputTest {
       post("JSON null", "null", 400),
       post("100 000 nested arrays", "[".repeat(100_000) + "]".repeat(100_000), 400),
       post("100 000 nested objects", "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000), 400),
+      post("1000 nested objects, readable but too deep to write", "{\"a\":".repeat(999) + "{}" + "}".repeat(999), 400),
+      post("991 nested arrays in an object", "{\"a\":" + "[".repeat(990) + "]".repeat(990) + "}", 400),
       post("a number of 100 000 digits", "{\"n\":" + "9".repeat(100_000) + "}", 400),
       post("a number of 100 000 decimals", "{\"n\":0." + "1".repeat(100_000) + "}", 400),
       post("a number beyond double", "{\"n\":1e999999}", 400),
@@ -153,6 +155,7 @@ class WebhookBadInputTest {
       post("a string just under the body limit", "{\"s\":\"" + "x".repeat((int) MAX_BODY - 10) + "\"}", 202),
       post("a number of 900 digits", "{\"n\":" + "9".repeat(900) + "}", 202),
       post("900 nested arrays", "{\"a\":" + "[".repeat(900) + "]".repeat(900) + "}", 202),
+      post("990 nested arrays in an object", "{\"a\":" + "[".repeat(989) + "]".repeat(989) + "}", 202),
       post("escaped and astral characters", "{\"a\":\"\\u0000\\ud83d\\ude00 \u00e9\u4e2d\"}", 202));
   }
 
