@@ -74,6 +74,8 @@ public final class HttpSink implements Sink {
 
   private final Vertx vertx;
   private final String url;
+  /** {@link #url} as shown in messages and logs: see {@link RedactedUrl}. */
+  private final String shownUrl;
   private final Options options;
   private final Context context;
   private final WebClient client;
@@ -90,6 +92,7 @@ public final class HttpSink implements Sink {
   public HttpSink(Vertx vertx, String url, Options options) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.url = BlockingHttp.requireUrl("http sink url", url);
+    this.shownUrl = RedactedUrl.of(url);
     this.options = Objects.requireNonNull(options, "options");
     this.context = BlockingHttp.ownEventLoop(vertx, "http sink");
     this.client = WebClient.create(vertx);
@@ -97,6 +100,11 @@ public final class HttpSink implements Sink {
 
   public String url() {
     return url;
+  }
+
+  /** @return the URL without user-info or secret-looking query values, as messages show it */
+  public String redactedUrl() {
+    return shownUrl;
   }
 
   public Options options() {
@@ -137,7 +145,7 @@ public final class HttpSink implements Sink {
   /** Runs on {@link #context}, and so do the timers and callbacks it sets. */
   private void attempt(Buffer event, int attempt, Promise<Void> written) {
     if (closed) {
-      written.tryFail(new IOException("http sink " + url + " is closed"));
+      written.tryFail(new IOException("http sink " + shownUrl + " is closed"));
       return;
     }
     post(event).onComplete(ar -> {
@@ -145,15 +153,15 @@ public final class HttpSink implements Sink {
         written.tryComplete();
         return;
       }
-      String problem = ar.cause().getMessage();
+      String problem = RedactedUrl.in(ar.cause().getMessage(), url);
       if (attempt >= options.maxAttempts()) {
         givenUp.incrementAndGet();
-        written.tryFail(new IOException("POST " + url + " gave up after " + attempt
+        written.tryFail(new IOException("POST " + shownUrl + " gave up after " + attempt
           + (attempt == 1 ? " attempt" : " attempts") + "; last one " + problem, ar.cause()));
         return;
       }
       Duration delay = backoff(options, attempt);
-      LOG.debug("POST {} {} (attempt {} of {}); retrying in {} ms", url, problem, attempt,
+      LOG.debug("POST {} {} (attempt {} of {}); retrying in {} ms", shownUrl, problem, attempt,
         options.maxAttempts(), delay.toMillis());
       retries.incrementAndGet();
       if (delay.toMillis() < 1) {
@@ -212,6 +220,6 @@ public final class HttpSink implements Sink {
 
   @Override
   public String toString() {
-    return "http sink " + url;
+    return "http sink " + shownUrl;
   }
 }
