@@ -47,8 +47,9 @@ import java.util.regex.Pattern;
  *   <li>409: a Standard Webhooks {@code webhook-id} already received within the tolerance (a replay,
  *       not fired again), or the trigger is paused;</li>
  *   <li>202 {@code {"trigger", "firing"}}: fired, with the body as {@code args}; {@code firing} is the
- *       sender's delivery id ({@code webhook-id}, or {@code X-GitHub-Delivery} for GitHub signatures) when
- *       there is one.</li>
+ *       sender's delivery id when a signature vouches for it ({@code webhook-id} of Standard Webhooks,
+ *       {@code X-GitHub-Delivery} for GitHub signatures); an unsigned webhook's {@code webhook-id} becomes
+ *       {@code <triggerId>/unsigned:<webhook-id>} (see {@link #unsignedFiring}); otherwise a random id.</li>
  * </ol>
  * The answers never say more than the reason: not which signature was expected, nor the secret.
  */
@@ -161,6 +162,16 @@ public final class WebhookRoutes {
     ctx.next();
   }
 
+  /**
+   * The firing id of an unsigned delivery that names itself: anyone may send any {@code webhook-id}
+   * to an unsigned webhook, so it is only trusted within this trigger's namespace. A sink that
+   * deduplicates by firing id then still recognises the sender's retries, and no caller can make
+   * an event carry the firing id of a time trigger's slot or of another trigger's delivery.
+   */
+  static String unsignedFiring(WebhookTrigger trigger, String deliveryId) {
+    return trigger.id() + "/unsigned:" + deliveryId;
+  }
+
   private void fire(RoutingContext ctx) {
     WebhookTrigger trigger = ctx.get(WebhookTrigger.class.getName());
     HttpServerRequest request = ctx.request();
@@ -187,11 +198,14 @@ public final class WebhookRoutes {
         delivery = github != null && DELIVERY_ID.matcher(github).matches() ? github : null;
       }
       default -> {
-        delivery = request.getHeader("webhook-id");
-        if (delivery != null && !DELIVERY_ID.matcher(delivery).matches()) {
+        String claimed = request.getHeader("webhook-id");
+        if (claimed != null && !DELIVERY_ID.matcher(claimed).matches()) {
           refuse(ctx, trigger, Refusal.BAD_BODY, 400, "webhook-id must be 1-256 visible ASCII characters");
           return;
         }
+        // nothing vouches for an unsigned id: kept for the sender's retries, but in this trigger's
+        // own namespace, so it can never pose as another trigger's firing (every-minute@...)
+        delivery = claimed == null ? null : unsignedFiring(trigger, claimed);
       }
     }
     JsonObject args;

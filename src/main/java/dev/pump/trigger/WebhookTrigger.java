@@ -300,8 +300,10 @@ public class WebhookTrigger extends Trigger {
   /**
    * Fires for one HTTP delivery.
    *
-   * @param deliveryId the sender's own delivery id (e.g. {@code webhook-id}), used as the firing id
-   *     so that a retried delivery is recognisable downstream; {@code null} for a random one
+   * @param deliveryId the firing id: the sender's own delivery id (e.g. {@code webhook-id}) where a
+   *     signature vouches for it, so that a retried delivery is recognisable downstream; an id the
+   *     caller could have forged must be namespaced by the caller first (the webhook routes make an
+   *     unsigned {@code webhook-id} {@code <triggerId>/unsigned:<id>}); {@code null} for a random one
    */
   public Optional<TriggerEvent> fireDelivery(JsonObject body, String deliveryId) {
     return deliveryId == null ? fire(body) : fire(body, null, deliveryId);
