@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,7 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * after a backoff that starts at {@link Options#initialBackoff()} and doubles up to
  * {@link Options#maxBackoff()}, until {@link Options#maxAttempts()} attempts have been made; then
  * the write fails with an {@link IOException} that names the URL and the last problem (the pipeline
- * records it) and {@link #givenUp()} counts one more event.
+ * retries the event with its own backoff) and {@link #givenUp()} counts one more event. From the
+ * first failed attempt until one succeeds, {@link #trouble()} says what fails, so that the
+ * pipeline, and {@code /health}, show the sink as not ready through an outage however many
+ * attempts are allowed.
  *
  * <p>Threads: the sink does its I/O on an event-loop context of its own, created with the sink, and
  * completes the futures it returns on that event loop. A source's worker thread may therefore
@@ -82,6 +88,9 @@ public final class HttpSink implements Sink {
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong givenUp = new AtomicLong();
   private volatile boolean closed;
+  /** The last problem while attempts fail; {@code null} once one succeeds. */
+  private volatile String trouble;
+  private final List<Runnable> troubleListeners = new CopyOnWriteArrayList<>();
 
   /**
    * @param vertx the instance to run the client on
@@ -150,10 +159,12 @@ public final class HttpSink implements Sink {
     }
     post(event).onComplete(ar -> {
       if (ar.succeeded()) {
+        setTrouble(null);
         written.tryComplete();
         return;
       }
       String problem = RedactedUrl.in(ar.cause().getMessage(), url);
+      setTrouble("POST " + shownUrl + " " + problem);
       if (attempt >= options.maxAttempts()) {
         givenUp.incrementAndGet();
         written.tryFail(new IOException("POST " + shownUrl + " gave up after " + attempt
@@ -170,6 +181,28 @@ public final class HttpSink implements Sink {
         vertx.setTimer(delay.toMillis(), id -> attempt(event, attempt + 1, written));
       }
     });
+  }
+
+  /**
+   * @return while attempts fail (retried here, or given up and retried by the pipeline), the last
+   *     problem; empty once an attempt succeeds
+   */
+  @Override
+  public Optional<String> trouble() {
+    return Optional.ofNullable(trouble);
+  }
+
+  @Override
+  public void onTroubleChange(Runnable listener) {
+    troubleListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  private void setTrouble(String problem) {
+    String before = trouble;
+    trouble = problem;
+    if ((before == null) != (problem == null)) {
+      troubleListeners.forEach(Runnable::run);
+    }
   }
 
   /** One POST; fails with an exception whose message says what went wrong ("answered 500"). */

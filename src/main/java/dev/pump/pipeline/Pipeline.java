@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -37,6 +40,14 @@ import java.util.regex.Pattern;
  * and the next event goes through. {@link #withBadEvents(BadEvents) withBadEvents(STOP)} makes
  * such a failure an error like any other.
  *
+ * <p>A sink that fails otherwise (a full disk, an endpoint that is down) does not put the pipeline
+ * into the error state either: the pipeline is <em>not ready</em> while the sink fails (so
+ * {@code /health} says so), retries the same event with a backoff that doubles from
+ * {@link #DEFAULT_SINK_RETRY_INITIAL} up to {@link #DEFAULT_SINK_RETRY_MAX}, and is ready again by
+ * itself once a write succeeds. Nothing is dropped meanwhile: the source waits, as for any pipeline
+ * that is not ready. {@link #withoutSinkRetry()} restores "a sink failure is an error". A sink that
+ * retries on its own ({@link Sink#trouble()}) makes the pipeline not ready while it does.
+ *
  * <p>All methods are thread-safe.
  */
 public final class Pipeline {
@@ -47,6 +58,11 @@ public final class Pipeline {
   private static final int MAX_LOGGED_MESSAGE = 300;
   /** Rejected events logged one by one at WARN; after these, every 1000th (the rest at DEBUG). */
   private static final int LOGGED_REJECTIONS = 10;
+
+  /** First wait before a failed sink write is tried again. */
+  public static final Duration DEFAULT_SINK_RETRY_INITIAL = Duration.ofSeconds(1);
+  /** Longest wait between two tries of a failed sink write. */
+  public static final Duration DEFAULT_SINK_RETRY_MAX = Duration.ofSeconds(30);
 
   /** What a pipeline does with an event that fails on its own (see the class comment). */
   public enum BadEvents {
@@ -63,11 +79,15 @@ public final class Pipeline {
   private final List<Consumer<Pipeline>> stateListeners = new CopyOnWriteArrayList<>();
   private volatile Predicate<Throwable> recoverable = e -> false;
   private volatile BadEvents badEvents = BadEvents.SKIP;
+  /** {@code null}: a failing sink puts the pipeline into the error state instead of being retried. */
+  private volatile Duration sinkRetryInitial = DEFAULT_SINK_RETRY_INITIAL;
+  private volatile Duration sinkRetryMax = DEFAULT_SINK_RETRY_MAX;
   private volatile InstantSource clock = InstantSource.system();
 
   // guarded by this
   private final Set<Object> throttles = new LinkedHashSet<>();
   private PipelineError error;
+  private PipelineError sinkFailure;
   private String lastWarning;
   private Promise<Void> readyPromise;
   private boolean closed;
@@ -91,6 +111,7 @@ public final class Pipeline {
     this.id = id;
     this.processors = List.copyOf(processors);
     this.sink = Objects.requireNonNull(sink, "sink");
+    sink.onTroubleChange(this::sinkTroubleChanged);
   }
 
   /** Declares which exceptions are warnings rather than errors. */
@@ -107,6 +128,28 @@ public final class Pipeline {
 
   public BadEvents badEvents() {
     return badEvents;
+  }
+
+  /**
+   * Sets the backoff with which a failed sink write is tried again (doubling from {@code initial}
+   * up to {@code max}); by default 1 s up to 30 s.
+   */
+  public Pipeline withSinkRetry(Duration initial, Duration max) {
+    Objects.requireNonNull(initial, "initial");
+    Objects.requireNonNull(max, "max");
+    if (initial.toMillis() < 1 || max.compareTo(initial) < 0) {
+      throw new IllegalArgumentException("sink retry backoff must be at least 1ms and max (" + max
+        + ") at least initial (" + initial + ")");
+    }
+    this.sinkRetryInitial = initial;
+    this.sinkRetryMax = max;
+    return this;
+  }
+
+  /** A sink failure then puts the pipeline into the error state, kept until {@link #clearError()}. */
+  public Pipeline withoutSinkRetry() {
+    this.sinkRetryInitial = null;
+    return this;
   }
 
   /** The clock error times are taken from; the application sets its own. */
@@ -137,7 +180,12 @@ public final class Pipeline {
   }
 
   public synchronized boolean isReady() {
-    return error == null && throttles.isEmpty();
+    return error == null && throttles.isEmpty() && sinkFailure == null && sink.trouble().isEmpty();
+  }
+
+  /** @return why the sink's writes are being retried, while they are; empty when it writes */
+  public synchronized Optional<PipelineError> sinkFailure() {
+    return Optional.ofNullable(sinkFailure);
   }
 
   /**
@@ -291,13 +339,102 @@ public final class Pipeline {
         counters.recordEventOut();
         return Future.succeededFuture();
       }
-      counters.recordEventDropped();
       if (rejected(ar.cause(), "sink", false)) {
+        counters.recordEventDropped();
         return Future.succeededFuture();
       }
+      if (sinkRetryInitial != null && !recoverable.test(ar.cause()) && !isBadEvent(ar.cause())) {
+        Promise<Void> retried = Promise.promise();
+        sinkFailed(ar.cause(), 0);
+        retryLater(event, 1, retried);
+        return retried.future();
+      }
+      counters.recordEventDropped();
       fail(ar.cause(), "sink");
       return Future.failedFuture(ar.cause());
     });
+  }
+
+  /** Tries {@code event} again after the backoff of try number {@code attempt} (1-based). */
+  private void retryLater(JsonObject event, int attempt, Promise<Void> retried) {
+    Duration delay = sinkRetryInitial == null ? DEFAULT_SINK_RETRY_INITIAL : sinkRetryInitial;
+    Duration max = sinkRetryMax;
+    for (int i = 1; i < attempt && delay.compareTo(max) < 0; i++) {
+      delay = delay.multipliedBy(2);
+    }
+    long delayMs = Math.min(delay.toMillis(), max.toMillis());
+    CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS).execute(() -> retry(event, attempt, retried));
+  }
+
+  private void retry(JsonObject event, int attempt, Promise<Void> retried) {
+    synchronized (this) {
+      if (closed) {
+        counters.recordEventDropped();
+        retried.tryFail(new IllegalStateException("pipeline '" + id + "' closed while its sink was failing"));
+        return;
+      }
+    }
+    Future<Void> written;
+    try {
+      written = sink.write(event);
+    } catch (RuntimeException e) {
+      written = Future.failedFuture(e);
+    }
+    written.onComplete(ar -> {
+      if (ar.succeeded()) {
+        counters.recordEventOut();
+        sinkRecovered(attempt);
+        retried.tryComplete();
+      } else if (rejected(ar.cause(), "sink", false)) {
+        counters.recordEventDropped();
+        retried.tryComplete();
+      } else {
+        sinkFailed(ar.cause(), attempt);
+        retryLater(event, attempt + 1, retried);
+      }
+    });
+  }
+
+  private void sinkFailed(Throwable cause, int retries) {
+    boolean first;
+    PipelineError failure;
+    synchronized (this) {
+      first = sinkFailure == null;
+      failure = new PipelineError(describe(cause), first ? clock.instant() : sinkFailure.at(), "sink", cause);
+      sinkFailure = failure;
+    }
+    counters.recordSinkFailure();
+    if (first) {
+      // one line, no stack trace: it says what failed and that the pipeline will recover by itself
+      LOG.warn("Pipeline '{}': the sink failed ({}); not ready, retrying the event with backoff until it succeeds",
+        id, failure.message());
+      stateChanged();
+    } else {
+      LOG.debug("Pipeline '{}': the sink failed again after {} retries ({})", id, retries, failure.message());
+    }
+  }
+
+  private void sinkRecovered(int retries) {
+    PipelineError recovered;
+    synchronized (this) {
+      recovered = sinkFailure;
+      sinkFailure = null;
+    }
+    if (recovered != null) {
+      LOG.info("Pipeline '{}': the sink writes again after {} {} (failing since {}); ready", id, retries,
+        retries == 1 ? "retry" : "retries", recovered.at());
+      stateChanged();
+    }
+  }
+
+  private void sinkTroubleChanged() {
+    Optional<String> trouble = sink.trouble();
+    if (trouble.isPresent()) {
+      LOG.warn("Pipeline '{}': the sink is retrying ({}); not ready until it succeeds", id, trouble.get());
+    } else {
+      LOG.info("Pipeline '{}': the sink succeeded again", id);
+    }
+    stateChanged();
   }
 
   /**
@@ -362,11 +499,13 @@ public final class Pipeline {
     boolean ready;
     List<String> owners;
     PipelineError err;
+    PipelineError failing;
     String warning;
     synchronized (this) {
       ready = isReady();
       owners = throttles();
       err = error;
+      failing = sinkFailure;
       warning = lastWarning;
     }
     return new JsonObject()
@@ -374,6 +513,8 @@ public final class Pipeline {
       .put("ready", ready)
       .put("throttles", new JsonArray(new ArrayList<>(owners)))
       .put("error", err == null ? null : err.toJson())
+      .put("sinkFailing", failing == null ? null : failing.toJson())
+      .put("sinkTrouble", sink.trouble().orElse(null))
       .put("lastWarning", warning)
       .put("counters", counters.toJson());
   }

@@ -12,6 +12,7 @@ public final class PipelineCounters {
   private final LongAdder eventsDropped = new LongAdder();
   private final LongAdder eventsRejected = new LongAdder();
   private final LongAdder errors = new LongAdder();
+  private final LongAdder sinkFailures = new LongAdder();
   private final LongAdder warnings = new LongAdder();
   private final LongAdder cycles = new LongAdder();
   private final LongAdder firesMerged = new LongAdder();
@@ -36,6 +37,10 @@ public final class PipelineCounters {
   long recordEventRejected() {
     eventsRejected.increment();
     return eventsRejected.sum();
+  }
+
+  void recordSinkFailure() {
+    sinkFailures.increment();
   }
 
   void recordError() {
@@ -85,6 +90,11 @@ public final class PipelineCounters {
     return eventsRejected.sum();
   }
 
+  /** @return sink writes that failed and were (or are being) retried */
+  public long sinkFailures() {
+    return sinkFailures.sum();
+  }
+
   public long errors() {
     return errors.sum();
   }
@@ -110,6 +120,7 @@ public final class PipelineCounters {
       .put("cycles", cycles())
       .put("firesMerged", firesMerged())
       .put("firesDropped", firesDropped())
+      .put("sinkFailures", sinkFailures())
       .put("errors", errors())
       .put("warnings", warnings());
   }
