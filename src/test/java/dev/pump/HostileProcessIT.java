@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static dev.pump.ServiceProcessIT.freePort;
 import static dev.pump.ServiceProcessIT.jar;
@@ -77,6 +80,48 @@ class HostileProcessIT {
       assertThat(shown).doesNotContain(PASSWORD).doesNotContain(API_KEY);
     }
     assertThat(log()).contains("api_key=***");
+  }
+
+  @Test
+  void fromSigtermOnFiresAreRefusedWith503AndWhatCouldNotRunIsCounted() throws Exception {
+    int port = freePort();
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      // the sink's endpoint accepts connections and never answers: the cycle outlasts the grace
+      Path config = Files.writeString(dir.resolve("config.yaml"), """
+        http: { host: 127.0.0.1, port: %d }
+        dataDir: %s
+        shutdownGrace: 2s
+        pipelines:
+          - id: stuck
+            source: { type: clock, overlap: queue, queueLimit: 10 }
+            triggers: [ { type: webhook, id: hook, name: in } ]
+            sink: { type: http, url: "http://127.0.0.1:%d/in", maxAttempts: 1, timeout: 60s }
+        """.formatted(port, dir.resolve("data"), silent.getLocalPort()));
+      start(config, Map.of());
+      await().atMost(DEADLINE).ignoreExceptions().until(() -> get(port, "/health").statusCode() == 200);
+      for (int i = 0; i < 3; i++) {
+        assertThat(post(port, "/webhooks/in").statusCode()).isEqualTo(202);
+      }
+
+      process.destroy();  // SIGTERM
+      await().atMost(DEADLINE).until(() -> log().contains("Stopping:"));
+      int answered = 0;
+      while (process.isAlive() && answered < 20) {
+        HttpResponse<String> late;
+        try {
+          late = post(port, "/webhooks/in");
+        } catch (IOException closedOrRefused) {
+          break;  // the server is gone: refused too, as it should be
+        }
+        answered++;
+        assertThat(late.statusCode()).as("a webhook after SIGTERM").isEqualTo(503);
+        assertThat(late.headers().firstValue("Retry-After")).isPresent();
+      }
+
+      assertThat(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as(log()).isZero();
+      assertThat(log()).contains("ran out: 3 accepted fires not run");
+    }
   }
 
   private void start(Path config, Map<String, String> environment) throws IOException {

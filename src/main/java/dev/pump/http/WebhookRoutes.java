@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -51,6 +52,8 @@ import java.util.regex.Pattern;
  *       {@code X-GitHub-Delivery} for GitHub signatures); an unsigned webhook's {@code webhook-id} becomes
  *       {@code <triggerId>/unsigned:<webhook-id>} (see {@link #unsignedFiring}); otherwise a random id.</li>
  * </ol>
+ * From the moment the application begins to shut down, every request gets 503
+ * {@code {"error": "shutting down"}} with {@code Retry-After} instead (see {@link HttpErrors#shuttingDown}).
  * The answers never say more than the reason: not which signature was expected, nor the secret.
  */
 public final class WebhookRoutes {
@@ -73,12 +76,14 @@ public final class WebhookRoutes {
   private final LongSupplier nanoTime;
   // by identity: triggers do not override equals
   private final Map<WebhookTrigger, Guard> guards = new ConcurrentHashMap<>();
+  private final BooleanSupplier closing;
 
   private WebhookRoutes(Function<String, Optional<WebhookTrigger>> webhooks, InstantSource clock,
-                        LongSupplier nanoTime) {
+                        LongSupplier nanoTime, BooleanSupplier closing) {
     this.webhooks = webhooks;
     this.clock = clock;
     this.nanoTime = nanoTime;
+    this.closing = closing;
   }
 
   /**
@@ -86,7 +91,16 @@ public final class WebhookRoutes {
    * @param maxBodyBytes larger bodies are refused with 413
    */
   public static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes) {
-    mount(router, webhooks, maxBodyBytes, InstantSource.system(), System::nanoTime);
+    mount(router, webhooks, maxBodyBytes, () -> false);
+  }
+
+  /**
+   * Like {@link #mount(Router, Function, long)}; while {@code closing} says so, every webhook is
+   * refused with 503 and {@code Retry-After}, so that nothing is accepted that shutdown would drop.
+   */
+  public static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes,
+                           BooleanSupplier closing) {
+    mount(router, webhooks, maxBodyBytes, InstantSource.system(), System::nanoTime, closing);
   }
 
   /**
@@ -95,7 +109,12 @@ public final class WebhookRoutes {
    */
   static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes,
                     InstantSource clock, LongSupplier nanoTime) {
-    WebhookRoutes routes = new WebhookRoutes(webhooks, clock, nanoTime);
+    mount(router, webhooks, maxBodyBytes, clock, nanoTime, () -> false);
+  }
+
+  private static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes,
+                            InstantSource clock, LongSupplier nanoTime, BooleanSupplier closing) {
+    WebhookRoutes routes = new WebhookRoutes(webhooks, clock, nanoTime, closing);
     // the name and the head are checked on a route of their own, before any body is read (vertx-web
     // wants a body handler before any user handler of its route)
     router.post("/webhooks/:name").handler(routes::requireKnownName).handler(routes::checkHead);
@@ -106,6 +125,10 @@ public final class WebhookRoutes {
   }
 
   private void requireKnownName(RoutingContext ctx) {
+    if (closing.getAsBoolean()) {
+      HttpErrors.shuttingDown(ctx);
+      return;
+    }
     String name = ctx.pathParam("name");
     Optional<WebhookTrigger> webhook = webhooks.apply(name);
     if (webhook.isEmpty()) {
@@ -233,6 +256,14 @@ public final class WebhookRoutes {
         }
         default -> remembered = true;
       }
+    }
+    if (closing.getAsBoolean()) {
+      // shutdown began while the body was read
+      if (remembered) {
+        guard.replays.forget(delivery);
+      }
+      HttpErrors.shuttingDown(ctx);
+      return;
     }
     Optional<TriggerEvent> event = trigger.fireDelivery(args, delivery);
     if (event.isEmpty()) {

@@ -65,6 +65,7 @@ public abstract class TriggerSource extends VerticleBase {
   private final AtomicLong firesMerged = new AtomicLong();
   private final AtomicLong firesDropped = new AtomicLong();
   private final AtomicLong badMessages = new AtomicLong();
+  private final AtomicLong firesAfterStop = new AtomicLong();
   private volatile String id;
   private volatile Overlap overlap = Overlap.MERGE;
   private volatile int running;
@@ -240,6 +241,8 @@ public abstract class TriggerSource extends VerticleBase {
 
   private void onFire(TriggerEvent event) {
     if (stopping) {
+      // already on the bus when the source began to stop: not run, counted by unfinishedFires()
+      firesAfterStop.incrementAndGet();
       return;
     }
     if (running < overlap.maxRunning() && pending.isEmpty() && pipeline.isReady()) {
@@ -328,6 +331,21 @@ public abstract class TriggerSource extends VerticleBase {
         allCyclesDone.tryComplete();
       }
     });
+  }
+
+  /**
+   * What a stop cut short would leave undone: the application asks when its shutdown grace runs out.
+   *
+   * @return completes on this source's context with the fires accepted but not run: pending ones,
+   *     running cycles, and fires that arrived after the stop began
+   */
+  public final Future<Integer> unfinishedFires() {
+    if (context == null) {
+      return Future.succeededFuture(0);
+    }
+    Promise<Integer> counted = Promise.promise();
+    context.runOnContext(v -> counted.complete(pending.size() + running + (int) firesAfterStop.get()));
+    return counted.future();
   }
 
   /** @return the state shown under a pipeline in the management API */
