@@ -147,6 +147,12 @@ final class ConfigBinder {
       top.problem("dataDir", "\"" + text + "\" exists and is not a directory");
       return null;
     }
+    // the slot ledger and default sinks write there: a read-only directory must fail check, not run
+    Optional<String> unwritable = dir == null ? Optional.empty() : FileSink.checkWritable(dir.resolve("probe"));
+    if (unwritable.isPresent()) {
+      top.problem("dataDir", "\"" + text + "\" cannot be written to: " + unwritable.get());
+      return null;
+    }
     return dir;
   }
 
@@ -462,7 +468,8 @@ final class ConfigBinder {
     if (node.has("rateLimit")) {
       Object value = node.json().getValue("rateLimit");
       String text = value instanceof String s ? s.trim() : null;
-      if ("off".equals(text)) {
+      // YAML 1.1 reads an unquoted off as false: rateLimit: off and rateLimit: "off" mean the same
+      if ("off".equals(text) || Boolean.FALSE.equals(value)) {
         if (node.has("burst")) {
           node.problem("burst", "has no meaning with rateLimit: off");
           return null;

@@ -67,8 +67,11 @@ public final class FileSink implements Sink {
   }
 
   /**
-   * Says, without creating anything, why {@code path} cannot be appended to, so that configuration
-   * validation can report it before anything starts.
+   * Says why {@code path} cannot be appended to, so that configuration validation can report it
+   * before anything starts. Permissions alone do not tell (root passes them; a read-only file
+   * system or {@code /proc} refuses anyway), so the check opens an existing file for appending
+   * without writing, or creates and at once deletes a probe file in the directory that would hold
+   * the new one.
    *
    * @return empty when the file can be written or created; otherwise the reason, starting with one
    *     of {@code "path is a directory"}, {@code "file not writable"}, {@code "parent is a file"},
@@ -80,7 +83,14 @@ public final class FileSink implements Sink {
       return Optional.of("path is a directory");
     }
     if (Files.exists(path)) {
-      return Files.isWritable(path) ? Optional.empty() : Optional.of("file not writable");
+      if (!Files.isWritable(path)) {
+        return Optional.of("file not writable");
+      }
+      try (FileChannel probe = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        return Optional.empty();
+      } catch (IOException | RuntimeException e) {
+        return Optional.of("file not writable: " + describe(e));
+      }
     }
     // the nearest existing ancestor decides: it must be a directory we may create entries in
     Path ancestor = path.toAbsolutePath().getParent();
@@ -106,7 +116,15 @@ public final class FileSink implements Sink {
   }
 
   private static Optional<String> writableDirectory(Path directory) {
-    return Files.isWritable(directory) ? Optional.empty() : Optional.of("directory not writable: " + directory);
+    if (!Files.isWritable(directory)) {
+      return Optional.of("directory not writable: " + directory);
+    }
+    try {
+      Files.delete(Files.createTempFile(directory, ".pump-write-check-", ".tmp"));
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.of("directory not writable: " + directory + " (" + describe(e) + ")");
+    }
   }
 
   /**
