@@ -20,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>send a complete request head (line and headers) within {@code timeout} of connecting, or of
  *       the end of its previous response (checked every {@code timeout}, so a keep-alive connection
  *       gets up to twice that), or it is closed;</li>
- *   <li>send a complete request body within {@code timeout} of its head, or it is answered
- *       {@code 408} and closed.</li>
+ *   <li>send a complete request body within {@code timeout} of its head (less a margin of a tenth,
+ *       at most 1 s, so that the answer goes out before the idle timeout would close a client that
+ *       stopped sending altogether), or it is answered {@code 408} with a JSON error and closed.</li>
  * </ul>
  * The time the application takes to answer does not count. Requests the HTTP decoder cannot read
  * (headers over the maximum size, an overlong request line, garbage) are answered with a JSON error
@@ -82,6 +83,12 @@ public final class SlowClients {
     private final Vertx vertx;
     private final HttpConnection connection;
     private final long millis;
+    /**
+     * The body's limit, a little under {@link #millis}: a client that stops sending altogether would
+     * otherwise meet Vert.x's idle timeout (counted from its last byte, so never before head +
+     * millis) at the same moment, and be closed without the 408.
+     */
+    private final long bodyMillis;
     private volatile HttpServerRequest current;
     private volatile long phaseStartedNanos = System.nanoTime();
     private volatile boolean stopped;
@@ -91,6 +98,7 @@ public final class SlowClients {
       this.vertx = vertx;
       this.connection = connection;
       this.millis = millis;
+      this.bodyMillis = Math.max(1, millis - Math.min(millis / 10, 1000));
     }
 
     void start() {
@@ -132,8 +140,9 @@ public final class SlowClients {
       }
       long elapsed = (System.nanoTime() - phaseStartedNanos) / 1_000_000;
       if (request == null || !request.isEnded()) {
-        if (elapsed < millis) {
-          schedule(millis - elapsed);
+        long limit = request == null ? millis : bodyMillis;
+        if (elapsed < limit) {
+          schedule(limit - elapsed);
           return;
         }
         stopped = true;

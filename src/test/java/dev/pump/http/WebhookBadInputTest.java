@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -259,6 +260,33 @@ class WebhookBadInputTest {
       }
       assertThat(closed).as("the server closed the connection").isTrue();
       assertThat(answer.toString()).startsWith("HTTP/1.1 408 ").contains("\"error\":\"request not received within");
+    }
+    assertThat(hook.fireCount()).isZero();
+    pump.assertStillAnswers();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+    "Content-Length: 100\r\n\r\n{\"a\":",
+    "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"a\":",
+    "Content-Length: 100\r\n\r\n"})
+  void aClientThatStopsSendingItsBodyGets408BeforeTheIdleTimeoutClosesIt(String headAndPart) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", pump.port)) {
+      socket.setSoTimeout(200);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /webhooks/deploy HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headAndPart)
+        .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      StringBuilder answer = new StringBuilder();
+      long deadline = System.nanoTime() + IDLE_TIMEOUT.multipliedBy(5).toNanos();
+      boolean closed = false;
+      while (!closed && System.nanoTime() < deadline) {
+        closed = readInto(in, answer);
+      }
+      assertThat(closed).as("the server closed the connection").isTrue();
+      assertThat(answer.toString()).startsWith("HTTP/1.1 408 ").contains("application/json")
+        .contains("\"error\":\"request not received within");
     }
     assertThat(hook.fireCount()).isZero();
     pump.assertStillAnswers();
