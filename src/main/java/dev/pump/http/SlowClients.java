@@ -118,6 +118,9 @@ public final class SlowClients {
       }
       current = request;
       phaseStartedNanos = System.nanoTime();
+      // a timer still set for the head's deadline could fire with the idle timeout: set the body's
+      vertx.cancelTimer(timer);
+      schedule(bodyMillis);
     }
 
     private void schedule(long delayMillis) {
