@@ -85,6 +85,18 @@ public final class HttpErrors {
   }
 
   /**
+   * Answers a request of an HTTP version the server does not speak (an HTTP/2 preface, HTTP/3.0)
+   * with 501 in JSON, and closes the connection.
+   */
+  public static void unsupportedVersion(HttpServerRequest request) {
+    request.response().setStatusCode(501)
+      .putHeader("Content-Type", "application/json")
+      .putHeader("Connection", "close")
+      .end(new JsonObject().put("error", "HTTP version not supported: this server speaks HTTP/1.1").encode())
+      .onComplete(ar -> request.connection().close());
+  }
+
+  /**
    * Answers 408 to a request whose body did not arrive in time, if nothing was answered yet.
    *
    * @return completes when the answer is written (or at once when there is none to write)

@@ -26,7 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  * The time the application takes to answer does not count. Requests the HTTP decoder cannot read
  * (headers over the maximum size, an overlong request line, garbage) are answered with a JSON error
- * (431, 414, 400) and the connection is closed.
+ * (431, 414, 400), and so are requests of an HTTP version other than 1.0 and 1.1 (501, an HTTP/2
+ * preface included); the connection is then closed. WebSocket handshakes are refused with 404
+ * (no body: Vert.x answers them); without that handler Vert.x would answer unknown versions itself.
  * <pre>{@code
  * HttpServer server = vertx.createHttpServer(options).requestHandler(router);
  * SlowClients.guard(vertx, server, Duration.ofSeconds(30)).listen();
@@ -51,11 +53,24 @@ public final class SlowClients {
       throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
     }
     server.invalidRequestHandler(HttpErrors::invalidRequest);
+    Handler<HttpServerRequest> application = Objects.requireNonNull(server.requestHandler(),
+      "set the server's request handler before guarding it");
+    // Vert.x answers a request of a version it does not know (an HTTP/2 preface on this HTTP/1
+    // server, HTTP/3.0, HTTP/1.2) itself, with an empty 501, before any handler runs, unless a
+    // WebSocket handshake handler is set: then such a request reaches the request handler and gets
+    // a JSON 501 like every other error. The service has no WebSocket endpoint: handshakes get 404.
+    server.webSocketHandshakeHandler(handshake -> handshake.reject(404));
+    Handler<HttpServerRequest> handler = request -> {
+      if (request.version() == null) {
+        HttpErrors.unsupportedVersion(request);
+        return;
+      }
+      application.handle(request);
+    };
+    server.requestHandler(handler);
     if (timeout.isZero()) {
       return server;
     }
-    Handler<HttpServerRequest> handler = Objects.requireNonNull(server.requestHandler(),
-      "set the server's request handler before guarding it");
     long millis = Math.max(1, timeout.toMillis());
     Map<HttpConnection, Watch> watches = new ConcurrentHashMap<>();
     server.connectionHandler(connection -> {

@@ -86,15 +86,22 @@ class WebhookHostileHeadersTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"POST /webhooks/deploy HTTP/3.0\r\nHost: x\r\n\r\n",
     "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "POST /webhooks/deploy HTTP/1.2\r\nHost: x\r\n\r\n"})
-  void anUnsupportedHttpVersionGets501AndTheConnectionClosedFiringNothing(String request) throws Exception {
-    // Vert.x answers these itself, before any handler of ours runs (Http1xServerRequestHandler:
-    // a request whose version it does not know gets an empty 501 and the connection is closed);
-    // the only hook, a WebSocket handshake handler, would cost JSON answers elsewhere: see
-    // docs/reliability.md. What matters is checked: refused, closed, nothing fired, still serving.
+  void anUnsupportedHttpVersionGetsAJson501AndTheConnectionClosedFiringNothing(String request) throws Exception {
     String answer = raw(request.getBytes(StandardCharsets.US_ASCII));
 
-    assertThat(answer).matches("(?s)HTTP/\\d\\.\\d 501 .*");
+    assertThat(answer).matches("(?s)HTTP/\\d\\.\\d 501 .*").containsIgnoringCase("content-type: application/json")
+      .contains("{\"error\":\"HTTP version not supported: this server speaks HTTP/1.1\"}");
     assertThat(pump.source.cycleEvents()).noneMatch(e -> e.trigger().equals("deploy"));
+    pump.assertStillAnswers();
+  }
+
+  @Test
+  void aWebSocketHandshakeIsRefusedAndTheServiceGoesOn() throws Exception {
+    String answer = raw(("GET /webhooks/deploy HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+      .getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(answer).startsWith("HTTP/1.1 404 ");
     pump.assertStillAnswers();
   }
 
