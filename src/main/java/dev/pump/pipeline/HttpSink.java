@@ -218,7 +218,9 @@ public final class HttpSink implements Sink {
       .onComplete(ar -> {
         vertx.cancelTimer(timer);
         if (ar.failed()) {
-          done.tryFail(new IOException(describe(ar.cause()), ar.cause()));
+          // no cause attached: a client exception's message may quote the URL's secrets, and a
+          // cause is printed whole wherever a stack trace is logged
+          done.tryFail(new IOException(RedactedUrl.in(describe(ar.cause()), url)));
         } else if (ar.result().statusCode() / 100 != 2) {
           done.tryFail(new IOException("answered " + ar.result().statusCode()));
         } else {

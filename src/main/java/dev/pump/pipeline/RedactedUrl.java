@@ -18,6 +18,10 @@ public final class RedactedUrl {
 
   /** Scheme and authority up to the last '@' before the path: the user-info is what the '@' ends. */
   private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@");
+  /** User-info of a URL anywhere in a text. */
+  private static final Pattern USER_INFO_IN_TEXT = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\\s@]*@");
+  /** A query parameter anywhere in a text: after '?' or '&', up to '&', '#', a space or a quote. */
+  private static final Pattern PARAMETER_IN_TEXT = Pattern.compile("([?&])([^=&\\s#?]+)=([^&\\s#\"']*)");
   /** A parameter name holding one of these (any case, any separator around it) has its value hidden. */
   private static final Pattern SECRET_NAME = Pattern.compile(
     "key|token|secret|pass|pwd|sig|auth|cred|session|jwt|bearer|private");
@@ -55,11 +59,34 @@ public final class RedactedUrl {
     return out.append(end).toString();
   }
 
-  /** @return {@code text} with every occurrence of {@code url} replaced by its redacted form */
+  /**
+   * @return {@code text} with every occurrence of {@code url} replaced by its redacted form, and
+   *     any other user-info or secret-looking query value in it hidden too (a client's message may
+   *     quote only part of the URL: "while executing POST /in?api_key=... for server ...")
+   */
   public static String in(String text, String url) {
-    if (text == null || url == null || url.isEmpty()) {
-      return text;
+    if (text == null) {
+      return null;
     }
-    return text.replace(url, of(url));
+    String shown = url == null || url.isEmpty() ? text : text.replace(url, of(url));
+    return scrub(shown);
+  }
+
+  /** @return {@code text} with user-info after any {@code scheme://} and secret-looking query values hidden */
+  public static String scrub(String text) {
+    if (text == null) {
+      return null;
+    }
+    String shown = USER_INFO_IN_TEXT.matcher(text).replaceAll("$1" + Matcher.quoteReplacement(MASK) + "@");
+    Matcher parameter = PARAMETER_IN_TEXT.matcher(shown);
+    StringBuilder out = new StringBuilder(shown.length());
+    while (parameter.find()) {
+      String name = parameter.group(2);
+      String replacement = SECRET_NAME.matcher(name.toLowerCase(Locale.ROOT)).find()
+        ? parameter.group(1) + name + "=" + MASK : parameter.group();
+      parameter.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    parameter.appendTail(out);
+    return out.toString();
   }
 }

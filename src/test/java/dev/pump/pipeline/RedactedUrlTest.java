@@ -32,4 +32,14 @@ class RedactedUrlTest {
     String url = "https://u:pw@example.com/?token=t";
     assertThat(RedactedUrl.in("POST " + url + " gave up", url)).isEqualTo("POST https://***@example.com/?token=*** gave up");
   }
+
+  @Test
+  void aMessageQuotingOnlyPartOfTheUrlIsScrubbedToo() {
+    String url = "http://127.0.0.1:9/in?api_key=k1&team=ops";
+    assertThat(RedactedUrl.in("The timeout period of 10ms has been exceeded while executing POST /in?api_key=k1&team=ops "
+      + "for server 127.0.0.1:9", url))
+      .isEqualTo("The timeout period of 10ms has been exceeded while executing POST /in?api_key=***&team=ops "
+        + "for server 127.0.0.1:9");
+    assertThat(RedactedUrl.scrub("see https://u:p@h/x and ?token=abc")).isEqualTo("see https://***@h/x and ?token=***");
+  }
 }
