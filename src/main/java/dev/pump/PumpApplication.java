@@ -424,8 +424,18 @@ public final class PumpApplication implements SourceRuntime, PumpView {
 
   private Future<Void> withinGrace(Future<Void> sourcesStopped, List<TriggerSource> allSources) {
     return Future.any(sourcesStopped, vertx.timer(shutdownGrace.toMillis()))
-      .compose(v -> sourcesStopped.isComplete() ? Future.succeededFuture() : countUnfinished(allSources))
+      .compose(v -> sourcesStopped.isComplete() ? countLate(allSources) : countUnfinished(allSources))
       .mapEmpty();
+  }
+
+  /** All stopped within the grace: only fires that reached a source after its stop began are lost. */
+  private Future<Void> countLate(List<TriggerSource> allSources) {
+    long late = allSources.stream().mapToLong(TriggerSource::firesAfterStop).sum();
+    if (late > 0) {
+      unfinishedAtClose = late;
+      LOG.warn("{} accepted fires reached their source after it began to stop and were not run", late);
+    }
+    return Future.succeededFuture();
   }
 
   /** The grace ran out: counts, and logs in one line, the accepted fires that will not run. */

@@ -333,6 +333,11 @@ public abstract class TriggerSource extends VerticleBase {
     });
   }
 
+  /** @return fires that reached this source after it began to stop, and so were not run */
+  public final long firesAfterStop() {
+    return firesAfterStop.get();
+  }
+
   /**
    * What a stop cut short would leave undone: the application asks when its shutdown grace runs out.
    *
