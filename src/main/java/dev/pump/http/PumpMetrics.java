@@ -243,16 +243,17 @@ public final class PumpMetrics {
       .setJvmMetricsEnabled(true)
       .setRegistryName(registryName)
       // named rather than left to the default, so that no label with unbounded values (HTTP_PATH,
-      // REMOTE, LOCAL) can slip in: each of these has a bounded set of values
-      .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE))
+      // REMOTE, LOCAL) can slip in: each of these has a bounded set of values (HTTP_ROUTE holds the
+      // patterns of the routes a request went through, "/webhooks/:name>/webhooks/:name", or "")
+      .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE))
       .addLabelMatch(OTHER_HTTP_METHODS)
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
   }
 
   /**
    * Anyone can send a request with a method of their own: every method but the standard ones is
-   * counted as {@code other}, so that the HTTP server series stay bounded. Paths are no label at
-   * all: neither the raw path ({@code Label.HTTP_PATH}) nor the route ({@code Label.HTTP_ROUTE}).
+   * counted as {@code other}, so that the HTTP server series stay bounded. The raw path
+   * ({@code Label.HTTP_PATH}) is never a label; the {@code route} label is the route's pattern.
    */
   private static final Match OTHER_HTTP_METHODS = new Match()
     .setDomain(MetricsDomain.HTTP_SERVER)

@@ -70,10 +70,15 @@ class MetricsLabelBoundsTest {
   }
 
   @Test
-  void aKnownMethodKeepsItsName() throws Exception {
+  void aKnownMethodKeepsItsNameAndARouteIsLabelledWithItsPattern() throws Exception {
     sendRound(0, 1);
+    assertThat(pump.post("/webhooks/hook", "{}").statusCode()).isEqualTo(202);
+
     assertThat(series(pump.get("/metrics").bodyAsString()))
-      .anyMatch(line -> line.startsWith("vertx_http_server_requests_total") && line.contains("method=\"GET\""));
+      .anyMatch(line -> line.startsWith("vertx_http_server_requests_total") && line.contains("method=\"GET\""))
+      .anyMatch(line -> line.startsWith("vertx_http_server_requests_total") && line.contains("method=\"POST\"")
+        // the patterns of the routes the request went through, joined by '>'
+        && line.contains("route=\"/webhooks/:name>/webhooks/:name\""));
   }
 
   /** {@code count} requests with an invented method and {@code count} GETs of invented paths. */
