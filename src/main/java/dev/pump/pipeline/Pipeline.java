@@ -328,9 +328,10 @@ public final class Pipeline {
         return Future.succeededFuture();
       }
     }
+    JsonObject processed = current;
     Future<Void> written;
     try {
-      written = sink.write(current);
+      written = sink.write(processed);
     } catch (RuntimeException e) {
       written = Future.failedFuture(e);
     }
@@ -346,7 +347,7 @@ public final class Pipeline {
       if (sinkRetryInitial != null && !recoverable.test(ar.cause()) && !isBadEvent(ar.cause())) {
         Promise<Void> retried = Promise.promise();
         sinkFailed(ar.cause(), 0);
-        retryLater(event, 1, retried);
+        retryLater(processed, 1, retried);  // the processors' output: they are not run again
         return retried.future();
       }
       counters.recordEventDropped();

@@ -6,10 +6,14 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,5 +92,32 @@ class PipelineTest {
     assertThat(pipeline.isReady()).isFalse();
     assertThat(pipeline.error()).hasValueSatisfying(error -> assertThat(error.message()).contains("nesting depth"));
     assertThat(pipeline.counters().eventsRejected()).isZero();
+  }
+
+  @Test
+  void aRetriedWriteSendsWhatTheProcessorsMadeWithoutRunningThemAgain() throws Exception {
+    AtomicInteger processorRuns = new AtomicInteger();
+    AtomicInteger writes = new AtomicInteger();
+    List<JsonObject> written = new CopyOnWriteArrayList<>();
+    Sink failingOnce = event -> {
+      if (writes.getAndIncrement() == 0) {
+        return Future.failedFuture(new IOException("endpoint down"));
+      }
+      written.add(event);
+      return Future.succeededFuture();
+    };
+    Processor stamp = event -> {
+      processorRuns.incrementAndGet();
+      return event.copy().put("stamped", true);
+    };
+    Pipeline pipeline = new Pipeline("stamped", List.of(stamp), failingOnce)
+      .withSinkRetry(Duration.ofMillis(1), Duration.ofMillis(5));
+
+    pipeline.process(new JsonObject().put("n", 1)).await(10, TimeUnit.SECONDS);
+
+    assertThat(written).containsExactly(new JsonObject().put("n", 1).put("stamped", true));
+    assertThat(processorRuns).hasValue(1);
+    assertThat(pipeline.isReady()).isTrue();
+    assertThat(pipeline.counters().sinkFailures()).isEqualTo(1);
   }
 }
