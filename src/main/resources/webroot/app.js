@@ -367,7 +367,7 @@
   // Pipelines
 
   const COUNTERS = [['eventsIn', 'events in'], ['eventsOut', 'events out'], ['eventsDropped', 'dropped'],
-    ['cycles', 'cycles'], ['firesMerged', 'fires merged'], ['errors', 'errors'], ['warnings', 'warnings']];
+    ['eventsRejected', 'rejected'], ['cycles', 'cycles'], ['firesMerged', 'fires merged'], ['errors', 'errors'], ['warnings', 'warnings']];
 
   function renderPipelines(pipelines) {
     const box = $('pipelines');
@@ -425,11 +425,22 @@
     const x = entry.parts;
     setText(x.id, p.id);
     const throttled = p.throttles && p.throttles.length > 0;
-    const state = p.error ? ['error', 'pill-bad'] : throttled ? ['throttled', 'pill-warn'] : ['ready', 'pill-ok'];
+    // a failing sink is retried by itself: not an error to clear, but not ready either
+    const sinkFailing = p.sinkFailing || p.sinkTrouble;
+    const state = p.error ? ['error', 'pill-bad'] : sinkFailing ? ['sink failing', 'pill-bad']
+      : throttled ? ['throttled', 'pill-warn'] : ['ready', 'pill-ok'];
     setText(x.state, state[0]);
     x.state.className = 'pill ' + state[1];
-    x.throttles.hidden = !throttled;
-    setText(x.throttles, throttled ? 'Held by ' + p.throttles.join(', ') + ': its sources wait.' : '');
+    const held = [];
+    if (p.sinkFailing) {
+      held.push('Sink failing since ' + formatTime(p.sinkFailing.at) + ': ' + p.sinkFailing.message
+        + '. Retrying with backoff; its sources wait.');
+    } else if (p.sinkTrouble) {
+      held.push('Sink retrying: ' + p.sinkTrouble + '. Its sources wait.');
+    }
+    if (throttled) held.push('Held by ' + p.throttles.join(', ') + ': its sources wait.');
+    x.throttles.hidden = held.length === 0;
+    setText(x.throttles, held.join('\n'));
     x.error.hidden = !p.error;
     setText(x.errorText, p.error
       ? p.error.message + '\nin ' + p.error.where + ' at ' + formatTime(p.error.at)

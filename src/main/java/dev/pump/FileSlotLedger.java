@@ -5,12 +5,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.CopyOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,10 +24,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FileSlotLedger implements SlotLedger {
 
+  private static final Logger LOG = LoggerFactory.getLogger(FileSlotLedger.class);
+
   private final Vertx vertx;
   private final Path dir;
   private final Map<String, Instant> last = new ConcurrentHashMap<>();
   private final Map<String, Future<Void>> writes = new ConcurrentHashMap<>();
+  /** Triggers whose last write failed: a failure is logged once, until a write succeeds again. */
+  private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
   public FileSlotLedger(Vertx vertx, Path dir) {
     this.vertx = vertx;
@@ -61,8 +68,9 @@ public final class FileSlotLedger implements SlotLedger {
   public Future<Void> recordFired(String triggerId, Instant slot) {
     last.merge(triggerId, slot, (a, b) -> a.isAfter(b) ? a : b);
     // one write at a time per trigger, each writing the newest slot: renames never go backwards
+    // transform, not eventually: each call reports its own write, not a failure of an earlier one
     return writes.compute(triggerId, (id, previous) ->
-      (previous == null ? Future.<Void>succeededFuture() : previous).eventually(() -> write(id)));
+      (previous == null ? Future.<Void>succeededFuture() : previous).transform(ar -> write(id)));
   }
 
   private Future<Void> write(String triggerId) {
@@ -71,7 +79,20 @@ public final class FileSlotLedger implements SlotLedger {
     return vertx.fileSystem().mkdirs(dir.toString())
       .compose(v -> vertx.fileSystem().writeFile(temp, Buffer.buffer(last.get(triggerId) + "\n")))
       .compose(v -> vertx.fileSystem().move(temp, target,
-        new CopyOptions().setReplaceExisting(true).setAtomicMove(true)));
+        new CopyOptions().setReplaceExisting(true).setAtomicMove(true)))
+      .andThen(ar -> reportWrite(triggerId, target, ar.cause()));
+  }
+
+  /** Logs the first failed write of a trigger's slot, and the first success after failures: one line each. */
+  private void reportWrite(String triggerId, String target, Throwable failure) {
+    if (failure != null) {
+      if (failing.add(triggerId)) {
+        LOG.warn("Cannot record the last fired slot of trigger '{}' in {}: {}; catch-up after a restart may "
+          + "repeat or miss slots until this is fixed", triggerId, target, failure.toString());
+      }
+    } else if (failing.remove(triggerId)) {
+      LOG.info("The last fired slot of trigger '{}' is recorded in {} again", triggerId, target);
+    }
   }
 
   private Path fileOf(String triggerId) {

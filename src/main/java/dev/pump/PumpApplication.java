@@ -89,6 +89,9 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private Future<Void> closing;
   /** Webhook triggers by name, read by every webhook request; null when a trigger was added or renamed since. */
   private volatile Map<String, WebhookTrigger> webhooksByName;
+  /** Set when shutdown begins, before anything is stopped: fires are refused from then on. */
+  private volatile boolean refusingFires;
+  private volatile long unfinishedAtClose;
 
   /** Verticles deployed as the instances of one Vert.x deployment. */
   private record Deployment(List<? extends VerticleBase> verticles, String id) {
@@ -106,7 +109,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     this.timeSchedulers = new TimeSchedulers(vertx, clock);
     this.router = Router.router(vertx);
     HttpErrors.install(router);
-    WebhookRoutes.mount(router, this::webhook, builder.maxBodyBytes);
+    WebhookRoutes.mount(router, this::webhook, builder.maxBodyBytes, this::isClosing);
   }
 
   /** An application on a Vert.x instance of its own, closed with the application. */
@@ -460,28 +463,68 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     if (closing != null) {
       return closing;
     }
+    beginClosing();
     List<Deployment> allTriggers = List.copyOf(triggerDeployments);
-    List<Deployment> allSources = List.copyOf(sourceDeployments);
+    List<Deployment> allSourceDeployments = List.copyOf(sourceDeployments);
+    List<TriggerSource> allSources = List.copyOf(sources.values());
     List<Pipeline> allPipelines = List.copyOf(pipelines.values());
     List<HttpServer> allServers = List.copyOf(servers);
     closing = Future.all(allServers.stream().map(HttpServer::close).toList()).mapEmpty()
       .eventually(() -> undeploy(allTriggers))
       .eventually(timeSchedulers::stop)
-      .eventually(() -> withinGrace(undeploy(allSources)))
+      .eventually(() -> withinGrace(undeploy(allSourceDeployments), allSources))
       .eventually(() -> Future.all(allPipelines.stream().map(Pipeline::close).toList()))
       .eventually(() -> ownsVertx ? vertx.close() : Future.succeededFuture())
       .mapEmpty();
     return closing;
   }
 
-  private Future<Void> withinGrace(Future<Void> sourcesStopped) {
+  private Future<Void> withinGrace(Future<Void> sourcesStopped, List<TriggerSource> allSources) {
     return Future.any(sourcesStopped, vertx.timer(shutdownGrace.toMillis()))
-      .onSuccess(v -> {
-        if (!sourcesStopped.isComplete()) {
-          LOG.warn("Cycles still running after the shutdown grace of {}; closing anyway", shutdownGrace);
-        }
-      })
+      .compose(v -> sourcesStopped.isComplete() ? countLate(allSources) : countUnfinished(allSources))
       .mapEmpty();
+  }
+
+  /** All stopped within the grace: only fires that reached a source after its stop began are lost. */
+  private Future<Void> countLate(List<TriggerSource> allSources) {
+    long late = allSources.stream().mapToLong(TriggerSource::firesAfterStop).sum();
+    if (late > 0) {
+      unfinishedAtClose = late;
+      LOG.warn("{} accepted fires reached their source after it began to stop and were not run", late);
+    }
+    return Future.succeededFuture();
+  }
+
+  /** The grace ran out: counts, and logs in one line, the accepted fires that will not run. */
+  private Future<Void> countUnfinished(List<TriggerSource> allSources) {
+    Future<Integer> total = Future.all(allSources.stream().map(TriggerSource::unfinishedFires).toList())
+      .map(all -> all.<Integer>list().stream().mapToInt(Integer::intValue).sum());
+    return Future.any(total, vertx.timer(1000)).map(v -> {
+      long unfinished = total.isComplete() && total.succeeded() ? total.result() : -1;
+      unfinishedAtClose = Math.max(unfinished, 0);
+      LOG.warn("Shutdown grace of {} ran out: {} accepted fires not run (pending, or cycles cut short); closing anyway",
+        shutdownGrace, unfinished < 0 ? "an unknown number of" : unfinished);
+      return null;
+    });
+  }
+
+  /**
+   * Marks the beginning of shutdown, before {@link #close()} stops anything (a cluster leaving first
+   * calls it early): webhooks and manual fires are refused with 503 from now on.
+   */
+  public void beginClosing() {
+    refusingFires = true;
+  }
+
+  /** @return whether shutdown has begun ({@link #beginClosing()} or {@link #close()}) */
+  @Override
+  public boolean isClosing() {
+    return refusingFires;
+  }
+
+  /** @return the accepted fires that had not run when the shutdown grace ran out; 0 if it did not */
+  public long unfinishedAtClose() {
+    return unfinishedAtClose;
   }
 
   private static String defaultNodeId() {

@@ -283,6 +283,7 @@ public final class PumpService {
    * closes sinks, stops the HTTP server and closes Vert.x. Safe to call more than once.
    */
   public Future<Void> close() {
+    app.beginClosing();  // refuse fires at once: leaving the cluster takes a while
     Clustering leaving = clustering;
     Future<Void> first = leaving == null ? Future.succeededFuture() : leaving.leave();
     return first.eventually(app::close).andThen(ar -> closed.countDown());
@@ -295,6 +296,7 @@ public final class PumpService {
    */
   void closeOnShutdown() {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      app.beginClosing();  // before the line below: whoever reads it knows fires are refused
       LOG.info("Stopping: triggers first, then up to {} ms for running cycles", config.shutdownGrace().toMillis());
       int status = 0;
       try {

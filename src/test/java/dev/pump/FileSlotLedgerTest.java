@@ -1,10 +1,16 @@
 package dev.pump;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,5 +56,36 @@ class FileSlotLedgerTest {
     Files.writeString(dir.resolve("c.slot"), "yesterday");
     assertThatThrownBy(() -> new FileSlotLedger(vertx, dir).lastFired("c").await(10, TimeUnit.SECONDS))
       .hasMessageContaining("c.slot does not hold an ISO-8601 instant: yesterday");
+  }
+
+  @Test
+  void aFailedWriteIsLoggedOnceAndTheNextGoodWriteSucceeds(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path blocked = dir.resolve("slots");
+    Files.writeString(blocked, "a file where the directory should be");
+    FileSlotLedger ledger = new FileSlotLedger(vertx, blocked);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(FileSlotLedger.class);
+    Level level = logger.getLevel();
+    logger.setLevel(Level.INFO);
+    logger.addAppender(logs);
+    try {
+      assertThatThrownBy(() -> ledger.recordFired("c", SLOT).await(10, TimeUnit.SECONDS)).isNotNull();
+      assertThatThrownBy(() -> ledger.recordFired("c", SLOT.plusSeconds(60)).await(10, TimeUnit.SECONDS))
+        .isNotNull();
+      assertThat(logs.list).singleElement().satisfies(event -> {
+        assertThat(event.getLevel()).isEqualTo(Level.WARN);
+        assertThat(event.getFormattedMessage()).contains("trigger 'c'").contains(blocked.toString());
+      });
+
+      Files.delete(blocked);
+      ledger.recordFired("c", SLOT.plusSeconds(120)).await(10, TimeUnit.SECONDS);
+
+      assertThat(Files.readString(blocked.resolve("c.slot")).trim()).isEqualTo(SLOT.plusSeconds(120).toString());
+      assertThat(logs.list).hasSize(2).last().satisfies(event -> assertThat(event.getLevel()).isEqualTo(Level.INFO));
+    } finally {
+      logger.detachAppender(logs);
+      logger.setLevel(level);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.pump.config;
 
 import dev.pump.pipeline.FileSink;
 import dev.pump.pipeline.HttpSink;
+import dev.pump.pipeline.RedactedUrl;
 import dev.pump.source.Overlap;
 import dev.pump.trigger.CatchUp;
 import dev.pump.trigger.CronSchedule;
@@ -59,13 +60,13 @@ final class ConfigBinder {
     "runonce", List.of("type", "id"));
   static final Map<String, List<String>> SOURCE_KEYS = orderedMap(
     "clock", List.of("type", "overlap", "queueLimit", "maxConcurrent"),
-    "http-get", List.of("type", "url", "timeout", "overlap", "queueLimit", "maxConcurrent"),
+    "http-get", List.of("type", "url", "urlEnv", "timeout", "overlap", "queueLimit", "maxConcurrent"),
     "class", List.of("type", "class", "config", "overlap", "queueLimit", "maxConcurrent"));
   static final Map<String, List<String>> SINK_KEYS = orderedMap(
     "log", List.of("type", "name"),
     "file", List.of("type", "path"),
     "eventbus", List.of("type", "address"),
-    "http", List.of("type", "url", "maxAttempts", "initialBackoff", "maxBackoff", "timeout"),
+    "http", List.of("type", "url", "urlEnv", "maxAttempts", "initialBackoff", "maxBackoff", "timeout"),
     "class", List.of("type", "class", "config"));
 
   static final Duration DEFAULT_OPPORTUNISTIC_CHILLDOWN = Duration.ofSeconds(5);
@@ -144,6 +145,12 @@ final class ConfigBinder {
     Path dir = path(top, "dataDir", text);
     if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
       top.problem("dataDir", "\"" + text + "\" exists and is not a directory");
+      return null;
+    }
+    // the slot ledger and default sinks write there: a read-only directory must fail check, not run
+    Optional<String> unwritable = dir == null ? Optional.empty() : FileSink.checkWritable(dir.resolve("probe"));
+    if (unwritable.isPresent()) {
+      top.problem("dataDir", "\"" + text + "\" cannot be written to: " + unwritable.get());
       return null;
     }
     return dir;
@@ -253,7 +260,7 @@ final class ConfigBinder {
     SourceConfig source = switch (type) {
       case "clock" -> new SourceConfig.Clock();
       case "http-get" -> {
-        String url = url(node, "url");
+        String url = urlOrEnv(node);
         Duration timeout = node.duration("timeout", SourceConfig.HttpGet.DEFAULT_TIMEOUT, ONE_MS);
         yield url == null || timeout == null ? null : new SourceConfig.HttpGet(url, timeout);
       }
@@ -461,7 +468,8 @@ final class ConfigBinder {
     if (node.has("rateLimit")) {
       Object value = node.json().getValue("rateLimit");
       String text = value instanceof String s ? s.trim() : null;
-      if ("off".equals(text)) {
+      // YAML 1.1 reads an unquoted off as false: rateLimit: off and rateLimit: "off" mean the same
+      if ("off".equals(text) || Boolean.FALSE.equals(value)) {
         if (node.has("burst")) {
           node.problem("burst", "has no meaning with rateLimit: off");
           return null;
@@ -483,7 +491,7 @@ final class ConfigBinder {
     return burst == null ? null : Optional.of(new RateLimit(fallback.requests(), fallback.per(), burst));
   }
 
-  /** Where {@code secretEnv} and {@code tokenEnv} are looked up; for tests. */
+  /** Where {@code secretEnv}, {@code tokenEnv} and {@code urlEnv} are looked up; for tests. */
   ConfigBinder withEnvironment(Function<String, String> environment) {
     this.environment = Objects.requireNonNull(environment, "environment");
     return this;
@@ -693,7 +701,7 @@ final class ConfigBinder {
 
   private SinkConfig httpSink(ConfigNode node) {
     HttpSink.Options defaults = HttpSink.Options.defaults();
-    String url = url(node, "url");
+    String url = urlOrEnv(node);
     Integer maxAttempts = node.integer("maxAttempts", defaults.maxAttempts(), 1, 1_000);
     Duration initialBackoff = node.duration("initialBackoff", defaults.initialBackoff(), ONE_MS);
     Duration maxBackoff = node.duration("maxBackoff", defaults.maxBackoff(), ONE_MS);
@@ -758,8 +766,36 @@ final class ConfigBinder {
     return value;
   }
 
-  private static String url(ConfigNode node, String key) {
-    String text = node.requiredString(key, "an http:// or https:// URL");
+  /**
+   * {@code url}, or {@code urlEnv}: the name of an environment variable holding it, so that a URL
+   * with credentials in it need not be written in the file. Either way it is shown redacted.
+   */
+  private String urlOrEnv(ConfigNode node) {
+    if (node.has("url") && node.has("urlEnv")) {
+      node.problem("urlEnv", "give url or urlEnv, not both");
+      return null;
+    }
+    if (!node.has("urlEnv")) {
+      return url(node, "url", node.requiredString("url", "an http:// or https:// URL (or urlEnv)"));
+    }
+    String variable = node.string("urlEnv", null);
+    if (variable == null) {
+      return null;
+    }
+    if (!ENV_NAME.matcher(variable).matches()) {
+      node.problem("urlEnv", "must be the name of an environment variable (letters, digits, '_'), got \""
+        + variable + "\"");
+      return null;
+    }
+    String value = environment.apply(variable);
+    if (value == null || value.isEmpty()) {
+      node.problem("urlEnv", "environment variable " + variable + (value == null ? " is not set" : " is empty"));
+      return null;
+    }
+    return url(node, "urlEnv", value);
+  }
+
+  private static String url(ConfigNode node, String key, String text) {
     if (text == null) {
       return null;
     }
@@ -772,7 +808,7 @@ final class ConfigBinder {
     } catch (URISyntaxException e) {
       // reported below
     }
-    node.problem(key, "must be an http:// or https:// URL with a host, got \"" + text + "\"");
+    node.problem(key, "must be an http:// or https:// URL with a host, got \"" + RedactedUrl.of(text) + "\"");
     return null;
   }
 

@@ -98,7 +98,7 @@ public final class ConfigLoader {
     }
     ConfigStoreOptions file = new ConfigStoreOptions()
       .setType("file")
-      .setFormat("yaml")
+      .setFormat(BoundedYamlProcessor.NAME)
       .setConfig(new JsonObject().put("path", path.toString()));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions()
       .setIncludeDefaultStores(false)
@@ -216,6 +216,11 @@ public final class ConfigLoader {
 
   /** Turns vertx-config's "Failed to decode YAML" and snakeyaml's multi-line messages into one line. */
   private static Throwable notYaml(Path path, Throwable failure) {
+    for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof InvalidConfigException invalid) {
+        return invalid;  // the bounded reader's own problems, already one line each
+      }
+    }
     Throwable cause = rootCause(failure);
     if (cause instanceof ClassCastException) {
       return new InvalidConfigException(List.of(path + ": must be a YAML mapping of keys to values, "

@@ -1,5 +1,6 @@
 package dev.pump.config;
 
+import dev.pump.pipeline.RedactedUrl;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -52,8 +53,9 @@ public sealed interface SinkConfig {
   }
 
   /**
-   * {@code { type: http, url, maxAttempts, initialBackoff, maxBackoff, timeout }}: POSTs each event
-   * as JSON, retrying with exponential backoff.
+   * {@code { type: http, url | urlEnv, maxAttempts, initialBackoff, maxBackoff, timeout }}: POSTs
+   * each event as JSON, retrying with exponential backoff. {@link #toJson()} and {@link #toString()}
+   * show the URL {@link RedactedUrl redacted}.
    */
   record Http(String url, int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration timeout)
     implements SinkConfig {
@@ -66,9 +68,14 @@ public sealed interface SinkConfig {
 
     @Override
     public JsonObject toJson() {
-      return new JsonObject().put("type", "http").put("url", url).put("maxAttempts", maxAttempts)
+      return new JsonObject().put("type", "http").put("url", RedactedUrl.of(url)).put("maxAttempts", maxAttempts)
         .put("initialBackoff", Durations.format(initialBackoff)).put("maxBackoff", Durations.format(maxBackoff))
         .put("timeout", Durations.format(timeout));
+    }
+
+    @Override
+    public String toString() {
+      return "Http" + toJson().encode();
     }
   }
 

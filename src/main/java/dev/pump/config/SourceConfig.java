@@ -1,5 +1,6 @@
 package dev.pump.config;
 
+import dev.pump.pipeline.RedactedUrl;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -19,7 +20,10 @@ public sealed interface SourceConfig {
     }
   }
 
-  /** {@code { type: http-get, url, timeout }}: fetches {@code url} on each cycle and emits the JSON answer. */
+  /**
+   * {@code { type: http-get, url | urlEnv, timeout }}: fetches {@code url} on each cycle and emits the
+   * JSON answer. {@link #toJson()} and {@link #toString()} show the URL {@link RedactedUrl redacted}.
+   */
   record HttpGet(String url, Duration timeout) implements SourceConfig {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -30,7 +34,13 @@ public sealed interface SourceConfig {
 
     @Override
     public JsonObject toJson() {
-      return new JsonObject().put("type", "http-get").put("url", url).put("timeout", Durations.format(timeout));
+      return new JsonObject().put("type", "http-get").put("url", RedactedUrl.of(url))
+        .put("timeout", Durations.format(timeout));
+    }
+
+    @Override
+    public String toString() {
+      return "HttpGet" + toJson().encode();
     }
   }
 

@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>UP when the pipeline is ready;</li>
  *   <li>DOWN otherwise, with {@code data}: {@code error} ({@code message}, {@code at}, {@code where}) when it
- *       is in the error state, and {@code throttles} (who holds it) when it is throttled.</li>
+ *       is in the error state, {@code sinkFailing} ({@code message}, {@code at}: since when) while its
+ *       sink's writes fail and are retried, {@code sinkTrouble} while the sink retries on its own,
+ *       and {@code throttles} (who holds it) when it is throttled.</li>
  * </ul>
  * 200 when every check is UP, 503 otherwise; the body is the handler's JSON:
  * {@code {"status": "DOWN", "outcome": "DOWN", "checks": [{"id": "pipeline.p", "status": "DOWN",
@@ -127,6 +129,14 @@ public final class HealthRoutes {
     JsonObject error = snapshot.getJsonObject("error");
     if (error != null) {
       data.put("error", error);
+    }
+    JsonObject sinkFailing = snapshot.getJsonObject("sinkFailing");
+    if (sinkFailing != null) {
+      data.put("sinkFailing", sinkFailing);
+    }
+    String sinkTrouble = snapshot.getString("sinkTrouble");
+    if (sinkTrouble != null) {
+      data.put("sinkTrouble", sinkTrouble);
     }
     JsonArray throttles = snapshot.getJsonArray("throttles");
     if (throttles != null && !throttles.isEmpty()) {

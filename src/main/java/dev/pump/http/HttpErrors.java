@@ -33,6 +33,18 @@ public final class HttpErrors {
       .end(new JsonObject().put("error", message).encode());
   }
 
+  /** Seconds a client is told to wait before trying again when the service is shutting down. */
+  static final int SHUTDOWN_RETRY_AFTER_SECONDS = 5;
+
+  /**
+   * 503 {@code {"error": "shutting down: ..."}} with {@code Retry-After}: the answer to a fire that
+   * arrives once shutdown has begun (another node, or this one restarted, will take it).
+   */
+  public static void shuttingDown(RoutingContext ctx) {
+    ctx.response().putHeader("Retry-After", Integer.toString(SHUTDOWN_RETRY_AFTER_SECONDS));
+    send(ctx, 503, "shutting down: not accepting fires; retry later");
+  }
+
   /** Makes the router's own errors (404, 405, 413, 500 ...) JSON too. */
   public static void install(Router router) {
     for (int status : new int[] {400, 401, 403, 404, 405, 406, 413, 415, 429, 500, 503}) {
@@ -69,6 +81,18 @@ public final class HttpErrors {
       .putHeader("Content-Type", "application/json")
       .putHeader("Connection", "close")
       .end(new JsonObject().put("error", message).encode())
+      .onComplete(ar -> request.connection().close());
+  }
+
+  /**
+   * Answers a request of an HTTP version the server does not speak (an HTTP/2 preface, HTTP/3.0)
+   * with 501 in JSON, and closes the connection.
+   */
+  public static void unsupportedVersion(HttpServerRequest request) {
+    request.response().setStatusCode(501)
+      .putHeader("Content-Type", "application/json")
+      .putHeader("Connection", "close")
+      .end(new JsonObject().put("error", "HTTP version not supported: this server speaks HTTP/1.1").encode())
       .onComplete(ar -> request.connection().close());
   }
 

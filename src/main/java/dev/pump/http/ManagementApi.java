@@ -28,7 +28,8 @@ import java.util.Optional;
  *       spec, zone, paused, lastFiredAt, nextFireAt, fireCount, sources ...);
  *       {@code GET /api/triggers/{id}}: one of them, with {@code "recentFirings"} when mounted with a
  *       {@link FiringLog}.</li>
- *   <li>{@code POST /api/triggers/{id}/fire}: fires now; the body (a JSON object, or empty) becomes
+ *   <li>{@code POST /api/triggers/{id}/fire}: fires now (503 with {@code Retry-After} once shutdown
+ *       has begun); the body (a JSON object, or empty) becomes
  *       {@code args}; 202 {@code {"trigger", "firing"}}, 409 when the trigger is paused, 400 when the body
  *       is not a JSON object, 413 over the body limit.</li>
  *   <li>{@code POST /api/triggers/{id}/pause}, {@code /resume}: 200 with the trigger's snapshot; both are
@@ -148,6 +149,10 @@ public final class ManagementApi {
   }
 
   private void fire(RoutingContext ctx) {
+    if (view.isClosing()) {
+      HttpErrors.shuttingDown(ctx);
+      return;
+    }
     Trigger trigger = ctx.get(Trigger.class.getName());
     JsonObject args;
     try {

@@ -16,11 +16,16 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.Match;
+import io.vertx.micrometer.MatchType;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,7 +75,8 @@ import java.util.function.ToDoubleFunction;
  * <p>Pitfalls: the registry lives in a static map of vertx-micrometer-metrics under its name ({@code "default"})
  * from the creation of the Vert.x instance until its close, which removes it: two metrics-enabled instances in
  * one JVM (tests) share it unless given distinct names ({@link #withPrometheus(VertxOptions, String)}). Label
- * matches set in {@code MicrometerMetricsOptions} become filters of the whole registry, ours included; none are set.
+ * matches set in {@code MicrometerMetricsOptions} become filters of the whole registry, ours included; the one set
+ * here (HTTP methods beyond the standard ones become {@code other}) is limited to the HTTP server domain.
  *
  * <h2>Wiring</h2>
  * <pre>{@code
@@ -274,8 +280,25 @@ public final class PumpMetrics {
       .setEnabled(true)
       .setJvmMetricsEnabled(true)
       .setRegistryName(registryName)
+      // named rather than left to the default, so that no label with unbounded values (HTTP_PATH,
+      // REMOTE, LOCAL) can slip in: each of these has a bounded set of values (HTTP_ROUTE holds the
+      // patterns of the routes a request went through, "/webhooks/:name>/webhooks/:name", or "")
+      .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE))
+      .addLabelMatch(OTHER_HTTP_METHODS)
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
   }
+
+  /**
+   * Anyone can send a request with a method of their own: every method but the standard ones is
+   * counted as {@code other}, so that the HTTP server series stay bounded. The raw path
+   * ({@code Label.HTTP_PATH}) is never a label; the {@code route} label is the route's pattern.
+   */
+  private static final Match OTHER_HTTP_METHODS = new Match()
+    .setDomain(MetricsDomain.HTTP_SERVER)
+    .setLabel(Label.HTTP_METHOD.toString())
+    .setType(MatchType.REGEX)
+    .setValue("(?!(GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH)$).*")
+    .setAlias("other");
 
   /** @return the Prometheus registry of a Vert.x instance made with {@link #withPrometheus(VertxOptions)} */
   public static Optional<PrometheusMeterRegistry> prometheusRegistry() {

@@ -28,4 +28,13 @@ public interface PumpView {
   String nodeId();
 
   InstantSource clock();
+
+  /**
+   * @return true from the moment the application begins to shut down: the HTTP layer then refuses
+   *     new fires (webhooks, manual fires) with 503 and {@code Retry-After} instead of accepting
+   *     what could no longer run
+   */
+  default boolean isClosing() {
+    return false;
+  }
 }

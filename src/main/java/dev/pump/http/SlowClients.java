@@ -20,12 +20,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>send a complete request head (line and headers) within {@code timeout} of connecting, or of
  *       the end of its previous response (checked every {@code timeout}, so a keep-alive connection
  *       gets up to twice that), or it is closed;</li>
- *   <li>send a complete request body within {@code timeout} of its head, or it is answered
- *       {@code 408} and closed.</li>
+ *   <li>send a complete request body within {@code timeout} of its head (less a margin of a tenth,
+ *       at most 1 s, so that the answer goes out before the idle timeout would close a client that
+ *       stopped sending altogether), or it is answered {@code 408} with a JSON error and closed.</li>
  * </ul>
  * The time the application takes to answer does not count. Requests the HTTP decoder cannot read
  * (headers over the maximum size, an overlong request line, garbage) are answered with a JSON error
- * (431, 414, 400) and the connection is closed.
+ * (431, 414, 400), and so are requests of an HTTP version other than 1.0 and 1.1 (501, an HTTP/2
+ * preface included); the connection is then closed. WebSocket handshakes are refused with 404
+ * (no body: Vert.x answers them); without that handler Vert.x would answer unknown versions itself.
  * <pre>{@code
  * HttpServer server = vertx.createHttpServer(options).requestHandler(router);
  * SlowClients.guard(vertx, server, Duration.ofSeconds(30)).listen();
@@ -50,11 +53,24 @@ public final class SlowClients {
       throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
     }
     server.invalidRequestHandler(HttpErrors::invalidRequest);
+    Handler<HttpServerRequest> application = Objects.requireNonNull(server.requestHandler(),
+      "set the server's request handler before guarding it");
+    // Vert.x answers a request of a version it does not know (an HTTP/2 preface on this HTTP/1
+    // server, HTTP/3.0, HTTP/1.2) itself, with an empty 501, before any handler runs, unless a
+    // WebSocket handshake handler is set: then such a request reaches the request handler and gets
+    // a JSON 501 like every other error. The service has no WebSocket endpoint: handshakes get 404.
+    server.webSocketHandshakeHandler(handshake -> handshake.reject(404));
+    Handler<HttpServerRequest> handler = request -> {
+      if (request.version() == null) {
+        HttpErrors.unsupportedVersion(request);
+        return;
+      }
+      application.handle(request);
+    };
+    server.requestHandler(handler);
     if (timeout.isZero()) {
       return server;
     }
-    Handler<HttpServerRequest> handler = Objects.requireNonNull(server.requestHandler(),
-      "set the server's request handler before guarding it");
     long millis = Math.max(1, timeout.toMillis());
     Map<HttpConnection, Watch> watches = new ConcurrentHashMap<>();
     server.connectionHandler(connection -> {
@@ -82,6 +98,12 @@ public final class SlowClients {
     private final Vertx vertx;
     private final HttpConnection connection;
     private final long millis;
+    /**
+     * The body's limit, a little under {@link #millis}: a client that stops sending altogether would
+     * otherwise meet Vert.x's idle timeout (counted from its last byte, so never before head +
+     * millis) at the same moment, and be closed without the 408.
+     */
+    private final long bodyMillis;
     private volatile HttpServerRequest current;
     private volatile long phaseStartedNanos = System.nanoTime();
     private volatile boolean stopped;
@@ -91,6 +113,7 @@ public final class SlowClients {
       this.vertx = vertx;
       this.connection = connection;
       this.millis = millis;
+      this.bodyMillis = Math.max(1, millis - Math.min(millis / 10, 1000));
     }
 
     void start() {
@@ -110,6 +133,9 @@ public final class SlowClients {
       }
       current = request;
       phaseStartedNanos = System.nanoTime();
+      // a timer still set for the head's deadline could fire with the idle timeout: set the body's
+      vertx.cancelTimer(timer);
+      schedule(bodyMillis);
     }
 
     private void schedule(long delayMillis) {
@@ -132,8 +158,9 @@ public final class SlowClients {
       }
       long elapsed = (System.nanoTime() - phaseStartedNanos) / 1_000_000;
       if (request == null || !request.isEnded()) {
-        if (elapsed < millis) {
-          schedule(millis - elapsed);
+        long limit = request == null ? millis : bodyMillis;
+        if (elapsed < limit) {
+          schedule(limit - elapsed);
           return;
         }
         stopped = true;

@@ -1,5 +1,6 @@
 package dev.pump.http;
 
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import dev.pump.trigger.TriggerEvent;
 import dev.pump.trigger.WebhookTrigger;
 import dev.pump.trigger.WebhookTrigger.Refusal;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -44,13 +46,17 @@ import java.util.stream.Stream;
  *       no content type is fine;</li>
  *   <li>413: a body over {@code maxBodyBytes};</li>
  *   <li>401 {@code signature invalid}: no signature matches the body (compared in constant time);</li>
- *   <li>400: the body is not a JSON object (an empty body counts as {@code {}});</li>
+ *   <li>400: the body is not a JSON object (an empty body counts as {@code {}}), or is one no sink
+ *       could write (nested deeper than {@link #MAX_BODY_DEPTH}, a number beyond a double);</li>
  *   <li>409: a Standard Webhooks {@code webhook-id} already received within the tolerance (a replay,
  *       not fired again), or the trigger is paused;</li>
  *   <li>202 {@code {"trigger", "firing"}}: fired, with the body as {@code args}; {@code firing} is the
- *       sender's delivery id ({@code webhook-id}, or {@code X-GitHub-Delivery} for GitHub signatures) when
- *       there is one.</li>
+ *       sender's delivery id when a signature vouches for it ({@code webhook-id} of Standard Webhooks,
+ *       {@code X-GitHub-Delivery} for GitHub signatures); an unsigned webhook's {@code webhook-id} becomes
+ *       {@code <triggerId>/unsigned:<webhook-id>} (see {@link #unsignedFiring}); otherwise a random id.</li>
  * </ol>
+ * From the moment the application begins to shut down, every request gets 503
+ * {@code {"error": "shutting down"}} with {@code Retry-After} instead (see {@link HttpErrors#shuttingDown}).
  * The answers never say more than the reason: not which signature was expected, nor the secret.
  */
 public final class WebhookRoutes {
@@ -60,18 +66,27 @@ public final class WebhookRoutes {
   private static final Pattern TIMESTAMP = Pattern.compile("\\d{1,12}");
   /** Most delivery ids one webhook remembers; beyond it deliveries get 429 until the oldest expire. */
   static final int MAX_REMEMBERED_DELIVERIES = 100_000;
+  /**
+   * Deepest body accepted: the nesting limit events are written with (Jackson's
+   * {@code StreamWriteConstraints}, 1000) less room for the event that carries the body as
+   * {@code args} (one level) and for processors that wrap it. A body the sink could not write is
+   * refused here with 400 instead of failing later in the pipeline.
+   */
+  static final int MAX_BODY_DEPTH = StreamWriteConstraints.defaults().getMaxNestingDepth() - 10;
 
   private final Function<String, Optional<WebhookTrigger>> webhooks;
   private final InstantSource clock;
   private final LongSupplier nanoTime;
   // by identity: triggers do not override equals
   private final Map<WebhookTrigger, Guard> guards = new ConcurrentHashMap<>();
+  private final BooleanSupplier closing;
 
   private WebhookRoutes(Function<String, Optional<WebhookTrigger>> webhooks, InstantSource clock,
-                        LongSupplier nanoTime) {
+                        LongSupplier nanoTime, BooleanSupplier closing) {
     this.webhooks = webhooks;
     this.clock = clock;
     this.nanoTime = nanoTime;
+    this.closing = closing;
   }
 
   /**
@@ -79,7 +94,16 @@ public final class WebhookRoutes {
    * @param maxBodyBytes larger bodies are refused with 413
    */
   public static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes) {
-    mount(router, webhooks, maxBodyBytes, InstantSource.system(), System::nanoTime);
+    mount(router, webhooks, maxBodyBytes, () -> false);
+  }
+
+  /**
+   * Like {@link #mount(Router, Function, long)}; while {@code closing} says so, every webhook is
+   * refused with 503 and {@code Retry-After}, so that nothing is accepted that shutdown would drop.
+   */
+  public static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes,
+                           BooleanSupplier closing) {
+    mount(router, webhooks, maxBodyBytes, InstantSource.system(), System::nanoTime, closing);
   }
 
   /**
@@ -88,7 +112,12 @@ public final class WebhookRoutes {
    */
   static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes,
                     InstantSource clock, LongSupplier nanoTime) {
-    WebhookRoutes routes = new WebhookRoutes(webhooks, clock, nanoTime);
+    mount(router, webhooks, maxBodyBytes, clock, nanoTime, () -> false);
+  }
+
+  private static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes,
+                            InstantSource clock, LongSupplier nanoTime, BooleanSupplier closing) {
+    WebhookRoutes routes = new WebhookRoutes(webhooks, clock, nanoTime, closing);
     // the name and the head are checked on a route of their own, before any body is read (vertx-web
     // wants a body handler before any user handler of its route)
     router.post("/webhooks/:name").handler(routes::requireKnownName).handler(routes::checkHead);
@@ -99,6 +128,10 @@ public final class WebhookRoutes {
   }
 
   private void requireKnownName(RoutingContext ctx) {
+    if (closing.getAsBoolean()) {
+      HttpErrors.shuttingDown(ctx);
+      return;
+    }
     String name = ctx.pathParam("name");
     Optional<WebhookTrigger> webhook = webhooks.apply(name);
     if (webhook.isEmpty()) {
@@ -162,6 +195,16 @@ public final class WebhookRoutes {
     ctx.next();
   }
 
+  /**
+   * The firing id of an unsigned delivery that names itself: anyone may send any {@code webhook-id}
+   * to an unsigned webhook, so it is only trusted within this trigger's namespace. A sink that
+   * deduplicates by firing id then still recognises the sender's retries, and no caller can make
+   * an event carry the firing id of a time trigger's slot or of another trigger's delivery.
+   */
+  static String unsignedFiring(WebhookTrigger trigger, String deliveryId) {
+    return trigger.id() + "/unsigned:" + deliveryId;
+  }
+
   private void fire(RoutingContext ctx) {
     WebhookTrigger trigger = ctx.get(WebhookTrigger.class.getName());
     HttpServerRequest request = ctx.request();
@@ -188,11 +231,14 @@ public final class WebhookRoutes {
         delivery = github != null && DELIVERY_ID.matcher(github).matches() ? github : null;
       }
       default -> {
-        delivery = request.getHeader("webhook-id");
-        if (delivery != null && !DELIVERY_ID.matcher(delivery).matches()) {
+        String claimed = request.getHeader("webhook-id");
+        if (claimed != null && !DELIVERY_ID.matcher(claimed).matches()) {
           refuse(ctx, trigger, Refusal.BAD_BODY, 400, "webhook-id must be 1-256 visible ASCII characters");
           return;
         }
+        // nothing vouches for an unsigned id: kept for the sender's retries, but in this trigger's
+        // own namespace, so it can never pose as another trigger's firing (every-minute@...)
+        delivery = claimed == null ? null : unsignedFiring(trigger, claimed);
       }
     }
     JsonObject args;
@@ -220,6 +266,14 @@ public final class WebhookRoutes {
         }
         default -> remembered = true;
       }
+    }
+    if (closing.getAsBoolean()) {
+      // shutdown began while the body was read
+      if (remembered) {
+        guard.replays.forget(delivery);
+      }
+      HttpErrors.shuttingDown(ctx);
+      return;
     }
     Optional<TriggerEvent> event = trigger.fireDelivery(args, delivery);
     if (event.isEmpty()) {
@@ -295,8 +349,8 @@ public final class WebhookRoutes {
   /**
    * @return the body as a JSON object; an empty or blank body is {@code {}}
    * @throws IllegalArgumentException when the body is not strict UTF-8 (overlong forms included), not
-   *     JSON within Jackson's limits (nesting 1000, numbers of 1000 digits), not an object, or holds a
-   *     number no double can hold
+   *     JSON within Jackson's limits (nesting 1000, numbers of 1000 digits), not an object, nests
+   *     deeper than {@link #MAX_BODY_DEPTH}, or holds a number no double can hold
    */
   static JsonObject parseBody(Buffer body) {
     if (body == null || body.length() == 0) {
@@ -324,35 +378,33 @@ public final class WebhookRoutes {
     if (!(value instanceof JsonObject json)) {
       throw new IllegalArgumentException("body must be a JSON object, got " + kind(value));
     }
-    if (!allFinite(json)) {
-      // 1e999 would reach sinks as Infinity, which JSON cannot carry
-      throw new IllegalArgumentException("body holds a number out of the range of a double");
-    }
+    checkWritable(json, 1);
     return json;
   }
 
-  /** Walks the decoded body, whose depth Jackson has already bounded. */
-  private static boolean allFinite(Object value) {
-    if (value instanceof Double d) {
-      return Double.isFinite(d);
+  /**
+   * Walks the decoded body (whose depth Jackson has already bounded) for what the sink could not
+   * write: nesting beyond {@link #MAX_BODY_DEPTH}, and numbers out of the range of a double (1e999
+   * would reach sinks as Infinity, which JSON cannot carry).
+   */
+  private static void checkWritable(Object value, int depth) {
+    if (value instanceof Double d && !Double.isFinite(d) || value instanceof Float f && !Float.isFinite(f)) {
+      throw new IllegalArgumentException("body holds a number out of the range of a double");
     }
-    if (value instanceof Float f) {
-      return Float.isFinite(f);
+    if ((value instanceof JsonObject || value instanceof JsonArray) && depth > MAX_BODY_DEPTH) {
+      throw new IllegalArgumentException("body nests deeper than " + MAX_BODY_DEPTH
+        + " levels, the most an event can carry (events are written with a nesting limit of "
+        + StreamWriteConstraints.defaults().getMaxNestingDepth() + ")");
     }
     if (value instanceof JsonObject object) {
       for (Map.Entry<String, Object> entry : object) {
-        if (!allFinite(entry.getValue())) {
-          return false;
-        }
+        checkWritable(entry.getValue(), depth + 1);
       }
     } else if (value instanceof JsonArray array) {
       for (Object element : array) {
-        if (!allFinite(element)) {
-          return false;
-        }
+        checkWritable(element, depth + 1);
       }
     }
-    return true;
   }
 
   private static String kind(Object value) {

@@ -34,7 +34,8 @@ public final class BlockingHttp {
   /**
    * @param what how the URL is named in messages, e.g. {@code "http sink url"}
    * @return {@code url}, when it is an http:// or https:// URL with a host
-   * @throws IllegalArgumentException quoting the URL and saying what is wrong with it
+   * @throws IllegalArgumentException quoting the URL ({@link RedactedUrl redacted}) and saying what is
+   *     wrong with it
    */
   public static String requireUrl(String what, String url) {
     Objects.requireNonNull(url, what);
@@ -42,16 +43,17 @@ public final class BlockingHttp {
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(what + " '" + url + "' is malformed: " + e.getMessage(), e);
+      throw new IllegalArgumentException(what + " '" + RedactedUrl.of(url) + "' is malformed: "
+        + RedactedUrl.in(e.getMessage(), url));
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new IllegalArgumentException(what + " '" + url + "' must start with http:// or https://");
+      throw new IllegalArgumentException(what + " '" + RedactedUrl.of(url) + "' must start with http:// or https://");
     }
     String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
     String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
     if (hostAndPort.isEmpty() || hostAndPort.charAt(0) == ':') {
-      throw new IllegalArgumentException(what + " '" + url + "' has no host");
+      throw new IllegalArgumentException(what + " '" + RedactedUrl.of(url) + "' has no host");
     }
     return url;
   }

@@ -23,8 +23,12 @@ import java.util.Optional;
  *   <li>Every write reaches the operating system before its future completes (no buffer in this
  *       process; no {@code fsync} either, so a power cut may still lose the last lines).</li>
  *   <li>Writes are serialised: several sources may share one sink and every line stays whole.</li>
+ *   <li>Each line is written whole or not at all: a write that fails part way (a full disk) cuts
+ *       the file back to its length before the line, so no fragment is left for the next line to be
+ *       appended to (if even that fails, the next write cuts it first).</li>
  *   <li>A write that fails (a full disk, a folder that cannot be created) fails its future with an
- *       {@link IOException} naming the path; the next write opens the file again.</li>
+ *       {@link IOException} naming the path; the next write opens the file again. The pipeline
+ *       retries the event with backoff, so the sink recovers by itself once there is space.</li>
  * </ul>
  *
  * <p>Writes block the calling thread for the duration of one small write, which suits the source
@@ -33,15 +37,29 @@ import java.util.Optional;
  */
 public final class FileSink implements Sink {
 
+  /** Opens the file for appending; a seam for tests that need a channel failing part way. */
+  interface Opener {
+    FileChannel open(Path path) throws IOException;
+  }
+
   private final Path path;
+  private final Opener opener;
 
   // guarded by this
   private FileChannel channel;
   private boolean closed;
+  /** Length to cut the file back to before the next line, when a failed line could not be removed; or -1. */
+  private long fragmentAt = -1;
 
   /** @param path the file to append to; created, with its parents, on the first write */
   public FileSink(Path path) {
+    this(path, file -> FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+      StandardOpenOption.APPEND));
+  }
+
+  FileSink(Path path, Opener opener) {
     this.path = Objects.requireNonNull(path, "file sink path");
+    this.opener = Objects.requireNonNull(opener, "opener");
   }
 
   public Path path() {
@@ -49,8 +67,11 @@ public final class FileSink implements Sink {
   }
 
   /**
-   * Says, without creating anything, why {@code path} cannot be appended to, so that configuration
-   * validation can report it before anything starts.
+   * Says why {@code path} cannot be appended to, so that configuration validation can report it
+   * before anything starts. Permissions alone do not tell (root passes them; a read-only file
+   * system or {@code /proc} refuses anyway), so the check opens an existing file for appending
+   * without writing, or creates and at once deletes a probe file in the directory that would hold
+   * the new one.
    *
    * @return empty when the file can be written or created; otherwise the reason, starting with one
    *     of {@code "path is a directory"}, {@code "file not writable"}, {@code "parent is a file"},
@@ -62,7 +83,14 @@ public final class FileSink implements Sink {
       return Optional.of("path is a directory");
     }
     if (Files.exists(path)) {
-      return Files.isWritable(path) ? Optional.empty() : Optional.of("file not writable");
+      if (!Files.isWritable(path)) {
+        return Optional.of("file not writable");
+      }
+      try (FileChannel probe = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        return Optional.empty();
+      } catch (IOException | RuntimeException e) {
+        return Optional.of("file not writable: " + describe(e));
+      }
     }
     // the nearest existing ancestor decides: it must be a directory we may create entries in
     Path ancestor = path.toAbsolutePath().getParent();
@@ -88,7 +116,15 @@ public final class FileSink implements Sink {
   }
 
   private static Optional<String> writableDirectory(Path directory) {
-    return Files.isWritable(directory) ? Optional.empty() : Optional.of("directory not writable: " + directory);
+    if (!Files.isWritable(directory)) {
+      return Optional.of("directory not writable: " + directory);
+    }
+    try {
+      Files.delete(Files.createTempFile(directory, ".pump-write-check-", ".tmp"));
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.of("directory not writable: " + directory + " (" + describe(e) + ")");
+    }
   }
 
   /**
@@ -105,8 +141,25 @@ public final class FileSink implements Sink {
     ByteBuffer line = ByteBuffer.wrap((event.encode() + "\n").getBytes(StandardCharsets.UTF_8));
     try {
       FileChannel out = open();
-      while (line.hasRemaining()) {
-        out.write(line);
+      if (fragmentAt >= 0) {
+        out.truncate(fragmentAt);
+        fragmentAt = -1;
+      }
+      long before = out.size();
+      try {
+        while (line.hasRemaining()) {
+          out.write(line);
+        }
+      } catch (IOException | RuntimeException e) {
+        fragmentAt = before;
+        try {
+          out.truncate(before);
+          fragmentAt = -1;
+        } catch (IOException stillFailing) {
+          // fragmentAt stays set: the next write cuts the fragment first
+          e.addSuppressed(stillFailing);
+        }
+        throw e;
       }
       return Future.succeededFuture();
     } catch (IOException | RuntimeException e) {
@@ -121,8 +174,7 @@ public final class FileSink implements Sink {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND);
+      channel = opener.open(path);
     }
     return channel;
   }

@@ -4,6 +4,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import org.slf4j.Logger;
@@ -11,7 +13,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,7 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * after a backoff that starts at {@link Options#initialBackoff()} and doubles up to
  * {@link Options#maxBackoff()}, until {@link Options#maxAttempts()} attempts have been made; then
  * the write fails with an {@link IOException} that names the URL and the last problem (the pipeline
- * records it) and {@link #givenUp()} counts one more event.
+ * retries the event with its own backoff) and {@link #givenUp()} counts one more event. From the
+ * first failed attempt until one succeeds, {@link #trouble()} says what fails, so that the
+ * pipeline, and {@code /health}, show the sink as not ready through an outage however many
+ * attempts are allowed.
  *
  * <p>Threads: the sink does its I/O on an event-loop context of its own, created with the sink, and
  * completes the futures it returns on that event loop. A source's worker thread may therefore
@@ -72,12 +80,17 @@ public final class HttpSink implements Sink {
 
   private final Vertx vertx;
   private final String url;
+  /** {@link #url} as shown in messages and logs: see {@link RedactedUrl}. */
+  private final String shownUrl;
   private final Options options;
   private final Context context;
   private final WebClient client;
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong givenUp = new AtomicLong();
   private volatile boolean closed;
+  /** The last problem while attempts fail; {@code null} once one succeeds. */
+  private volatile String trouble;
+  private final List<Runnable> troubleListeners = new CopyOnWriteArrayList<>();
 
   /**
    * @param vertx the instance to run the client on
@@ -88,6 +101,7 @@ public final class HttpSink implements Sink {
   public HttpSink(Vertx vertx, String url, Options options) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.url = BlockingHttp.requireUrl("http sink url", url);
+    this.shownUrl = RedactedUrl.of(url);
     this.options = Objects.requireNonNull(options, "options");
     this.context = BlockingHttp.ownEventLoop(vertx, "http sink");
     this.client = WebClient.create(vertx);
@@ -95,6 +109,11 @@ public final class HttpSink implements Sink {
 
   public String url() {
     return url;
+  }
+
+  /** @return the URL without user-info or secret-looking query values, as messages show it */
+  public String redactedUrl() {
+    return shownUrl;
   }
 
   public Options options() {
@@ -120,31 +139,40 @@ public final class HttpSink implements Sink {
   @Override
   public Future<Void> write(JsonObject event) {
     Objects.requireNonNull(event, "event");
+    Buffer body;
+    try {
+      // encoded once, here: an event JSON cannot carry fails at once, as that one event's problem
+      body = event.toBuffer();
+    } catch (EncodeException e) {
+      return Future.failedFuture(new BadEventException("http sink cannot encode the event: " + e.getMessage(), e));
+    }
     Promise<Void> written = Promise.promise();  // bound to no context: see the class comment
-    context.runOnContext(v -> attempt(event, 1, written));
+    context.runOnContext(v -> attempt(body, 1, written));
     return written.future();
   }
 
   /** Runs on {@link #context}, and so do the timers and callbacks it sets. */
-  private void attempt(JsonObject event, int attempt, Promise<Void> written) {
+  private void attempt(Buffer event, int attempt, Promise<Void> written) {
     if (closed) {
-      written.tryFail(new IOException("http sink " + url + " is closed"));
+      written.tryFail(new IOException("http sink " + shownUrl + " is closed"));
       return;
     }
     post(event).onComplete(ar -> {
       if (ar.succeeded()) {
+        setTrouble(null);
         written.tryComplete();
         return;
       }
-      String problem = ar.cause().getMessage();
+      String problem = RedactedUrl.in(ar.cause().getMessage(), url);
+      setTrouble("POST " + shownUrl + " " + problem);
       if (attempt >= options.maxAttempts()) {
         givenUp.incrementAndGet();
-        written.tryFail(new IOException("POST " + url + " gave up after " + attempt
+        written.tryFail(new IOException("POST " + shownUrl + " gave up after " + attempt
           + (attempt == 1 ? " attempt" : " attempts") + "; last one " + problem, ar.cause()));
         return;
       }
       Duration delay = backoff(options, attempt);
-      LOG.debug("POST {} {} (attempt {} of {}); retrying in {} ms", url, problem, attempt,
+      LOG.debug("POST {} {} (attempt {} of {}); retrying in {} ms", shownUrl, problem, attempt,
         options.maxAttempts(), delay.toMillis());
       retries.incrementAndGet();
       if (delay.toMillis() < 1) {
@@ -155,19 +183,44 @@ public final class HttpSink implements Sink {
     });
   }
 
+  /**
+   * @return while attempts fail (retried here, or given up and retried by the pipeline), the last
+   *     problem; empty once an attempt succeeds
+   */
+  @Override
+  public Optional<String> trouble() {
+    return Optional.ofNullable(trouble);
+  }
+
+  @Override
+  public void onTroubleChange(Runnable listener) {
+    troubleListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  private void setTrouble(String problem) {
+    String before = trouble;
+    trouble = problem;
+    if ((before == null) != (problem == null)) {
+      troubleListeners.forEach(Runnable::run);
+    }
+  }
+
   /** One POST; fails with an exception whose message says what went wrong ("answered 500"). */
-  private Future<Void> post(JsonObject event) {
+  private Future<Void> post(Buffer event) {
     long timeoutMs = options.timeout().toMillis();
     Promise<Void> done = Promise.promise();
     long timer = vertx.setTimer(timeoutMs,
       id -> done.tryFail(new IOException("timed out after " + timeoutMs + " ms")));
     client.postAbs(url)
       .timeout(timeoutMs)  // connect and idle timeout: also frees the connection to a silent server
-      .sendJsonObject(event)
+      .putHeader("Content-Type", "application/json")
+      .sendBuffer(event)
       .onComplete(ar -> {
         vertx.cancelTimer(timer);
         if (ar.failed()) {
-          done.tryFail(new IOException(describe(ar.cause()), ar.cause()));
+          // no cause attached: a client exception's message may quote the URL's secrets, and a
+          // cause is printed whole wherever a stack trace is logged
+          done.tryFail(new IOException(RedactedUrl.in(describe(ar.cause()), url)));
         } else if (ar.result().statusCode() / 100 != 2) {
           done.tryFail(new IOException("answered " + ar.result().statusCode()));
         } else {
@@ -202,6 +255,6 @@ public final class HttpSink implements Sink {
 
   @Override
   public String toString() {
-    return "http sink " + url;
+    return "http sink " + shownUrl;
   }
 }

@@ -10,7 +10,9 @@ public final class PipelineCounters {
   private final LongAdder eventsIn = new LongAdder();
   private final LongAdder eventsOut = new LongAdder();
   private final LongAdder eventsDropped = new LongAdder();
+  private final LongAdder eventsRejected = new LongAdder();
   private final LongAdder errors = new LongAdder();
+  private final LongAdder sinkFailures = new LongAdder();
   private final LongAdder warnings = new LongAdder();
   private final LongAdder cycles = new LongAdder();
   private final LongAdder firesMerged = new LongAdder();
@@ -29,6 +31,16 @@ public final class PipelineCounters {
 
   void recordEventDropped() {
     eventsDropped.increment();
+  }
+
+  /** @return the number of rejected events so far, this one included */
+  long recordEventRejected() {
+    eventsRejected.increment();
+    return eventsRejected.sum();
+  }
+
+  void recordSinkFailure() {
+    sinkFailures.increment();
   }
 
   void recordError() {
@@ -70,6 +82,19 @@ public final class PipelineCounters {
     return eventsDropped.sum();
   }
 
+  /**
+   * @return events skipped because they failed on their own (a processor threw on them, or the
+   *     sink could not encode them); each is also counted in {@link #eventsDropped()}
+   */
+  public long eventsRejected() {
+    return eventsRejected.sum();
+  }
+
+  /** @return sink writes that failed and were (or are being) retried */
+  public long sinkFailures() {
+    return sinkFailures.sum();
+  }
+
   public long errors() {
     return errors.sum();
   }
@@ -91,9 +116,11 @@ public final class PipelineCounters {
       .put("eventsIn", eventsIn())
       .put("eventsOut", eventsOut())
       .put("eventsDropped", eventsDropped())
+      .put("eventsRejected", eventsRejected())
       .put("cycles", cycles())
       .put("firesMerged", firesMerged())
       .put("firesDropped", firesDropped())
+      .put("sinkFailures", sinkFailures())
       .put("errors", errors())
       .put("warnings", warnings());
   }

@@ -12,8 +12,9 @@ public interface Processor {
 
   /**
    * @return the event for the next step, or {@code null} to drop the event
-   * @throws Exception puts the pipeline into the error state, or counts a warning when the
-   *     pipeline declares the exception recoverable
+   * @throws Exception rejects this one event (counted, logged in one line; the pipeline goes on);
+   *     with {@link Pipeline.BadEvents#STOP} puts the pipeline into the error state instead, and
+   *     counts a warning when the pipeline declares the exception recoverable
    */
   JsonObject process(JsonObject event) throws Exception;
 }

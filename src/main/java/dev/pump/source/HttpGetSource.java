@@ -2,6 +2,7 @@ package dev.pump.source;
 
 import dev.pump.pipeline.BlockingHttp;
 import dev.pump.pipeline.Pipeline;
+import dev.pump.pipeline.RedactedUrl;
 import dev.pump.trigger.TriggerEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -117,7 +118,8 @@ public class HttpGetSource extends TriggerSource {
   }
 
   private void warn(String problem) {
-    pipeline().warn("source '" + id() + "'", "GET " + url + " " + problem);
+    // never the secret parts of the URL: warnings reach the log, the API and the dashboard
+    pipeline().warn("source '" + id() + "'", "GET " + RedactedUrl.of(url) + " " + RedactedUrl.in(problem, url));
   }
 
   /** What one GET gave: a 2xx status and its body, or a problem to warn about. */

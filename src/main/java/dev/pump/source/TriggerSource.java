@@ -64,6 +64,7 @@ public abstract class TriggerSource extends VerticleBase {
   private final AtomicLong firesMerged = new AtomicLong();
   private final AtomicLong firesDropped = new AtomicLong();
   private final AtomicLong badMessages = new AtomicLong();
+  private final AtomicLong firesAfterStop = new AtomicLong();
   private volatile String id;
   private volatile Overlap overlap = Overlap.MERGE;
   private volatile int running;
@@ -239,6 +240,8 @@ public abstract class TriggerSource extends VerticleBase {
 
   private void onFire(TriggerEvent event) {
     if (stopping) {
+      // already on the bus when the source began to stop: not run, counted by unfinishedFires()
+      firesAfterStop.incrementAndGet();
       return;
     }
     if (running < overlap.maxRunning() && pending.isEmpty() && pipeline.isReady()) {
@@ -326,6 +329,26 @@ public abstract class TriggerSource extends VerticleBase {
         allCyclesDone.tryComplete();
       }
     });
+  }
+
+  /** @return fires that reached this source after it began to stop, and so were not run */
+  public final long firesAfterStop() {
+    return firesAfterStop.get();
+  }
+
+  /**
+   * What a stop cut short would leave undone: the application asks when its shutdown grace runs out.
+   *
+   * @return completes on this source's context with the fires accepted but not run: pending ones,
+   *     running cycles, and fires that arrived after the stop began
+   */
+  public final Future<Integer> unfinishedFires() {
+    if (context == null) {
+      return Future.succeededFuture(0);
+    }
+    Promise<Integer> counted = Promise.promise();
+    context.runOnContext(v -> counted.complete(pending.size() + running + (int) firesAfterStop.get()));
+    return counted.future();
   }
 
   /** @return the state shown under a pipeline in the management API */

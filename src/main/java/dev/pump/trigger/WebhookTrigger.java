@@ -202,7 +202,7 @@ public class WebhookTrigger extends Trigger {
     if (token.isEmpty() || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
       throw new IllegalArgumentException("token must be 1 or more visible ASCII characters without spaces");
     }
-    this.token = token.getBytes(StandardCharsets.US_ASCII);
+    this.token = token.getBytes(StandardCharsets.UTF_8);  // visible ASCII: the same bytes in any of them
     return this;
   }
 
@@ -265,8 +265,18 @@ public class WebhookTrigger extends Trigger {
     if (expected == null) {
       return true;
     }
-    return presented != null
-      && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.US_ASCII));
+    return presented != null && MessageDigest.isEqual(expected, bytesOf(presented));
+  }
+
+  /**
+   * The bytes a header value arrived as: the HTTP decoder makes each byte one char (ISO-8859-1), so
+   * that encoding gives them back; a value holding wider chars (set by a caller, not read off the
+   * wire) is taken as UTF-8. Never US-ASCII, which turns every other byte into a '?' that a token
+   * holding '?' would match.
+   */
+  private static byte[] bytesOf(String headerValue) {
+    boolean latin1 = headerValue.chars().allMatch(c -> c <= 0xff);
+    return headerValue.getBytes(latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
   }
 
   public Duration tolerance() {
@@ -300,8 +310,10 @@ public class WebhookTrigger extends Trigger {
   /**
    * Fires for one HTTP delivery.
    *
-   * @param deliveryId the sender's own delivery id (e.g. {@code webhook-id}), used as the firing id
-   *     so that a retried delivery is recognisable downstream; {@code null} for a random one
+   * @param deliveryId the firing id: the sender's own delivery id (e.g. {@code webhook-id}) where a
+   *     signature vouches for it, so that a retried delivery is recognisable downstream; an id the
+   *     caller could have forged must be namespaced by the caller first (the webhook routes make an
+   *     unsigned {@code webhook-id} {@code <triggerId>/unsigned:<id>}); {@code null} for a random one
    */
   public Optional<TriggerEvent> fireDelivery(JsonObject body, String deliveryId) {
     return deliveryId == null ? fire(body) : fire(body, null, deliveryId);

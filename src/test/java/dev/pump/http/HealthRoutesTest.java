@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
@@ -17,9 +18,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @ExtendWith(VertxExtension.class)
 class HealthRoutesTest {
@@ -124,5 +129,27 @@ class HealthRoutesTest {
     @Override
     protected void cycle(TriggerEvent event) {
     }
+  }
+
+  @Test
+  void aFailingSinkMakesTheStatusDownWithWhyAndSinceWhenUntilItWritesAgain() {
+    AtomicBoolean down = new AtomicBoolean(true);
+    Pipeline pipeline = new Pipeline("flaky", event -> down.get()
+      ? Future.failedFuture(new IOException("No space left on device"))
+      : Future.succeededFuture())
+      .withSinkRetry(Duration.ofMillis(5), Duration.ofMillis(20));
+
+    Future<Void> processed = pipeline.process(new JsonObject());
+
+    await().atMost(Duration.ofSeconds(10))
+      .until(() -> pipeline.sinkFailure().isPresent());
+    Status status = HealthRoutes.status(pipeline);
+    assertThat(status.isOk()).isFalse();
+    assertThat(status.getData().getJsonObject("sinkFailing").getString("message")).contains("No space left on device");
+    assertThat(status.getData().getJsonObject("sinkFailing").getString("at")).isNotBlank();
+
+    down.set(false);
+    await().atMost(Duration.ofSeconds(10)).until(processed::succeeded);
+    assertThat(HealthRoutes.status(pipeline).isOk()).isTrue();
   }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,6 +92,8 @@ class WebhookBadInputTest {
       post("JSON null", "null", 400),
       post("100 000 nested arrays", "[".repeat(100_000) + "]".repeat(100_000), 400),
       post("100 000 nested objects", "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000), 400),
+      post("1000 nested objects, readable but too deep to write", "{\"a\":".repeat(999) + "{}" + "}".repeat(999), 400),
+      post("991 nested arrays in an object", "{\"a\":" + "[".repeat(990) + "]".repeat(990) + "}", 400),
       post("a number of 100 000 digits", "{\"n\":" + "9".repeat(100_000) + "}", 400),
       post("a number of 100 000 decimals", "{\"n\":0." + "1".repeat(100_000) + "}", 400),
       post("a number beyond double", "{\"n\":1e999999}", 400),
@@ -153,6 +156,7 @@ class WebhookBadInputTest {
       post("a string just under the body limit", "{\"s\":\"" + "x".repeat((int) MAX_BODY - 10) + "\"}", 202),
       post("a number of 900 digits", "{\"n\":" + "9".repeat(900) + "}", 202),
       post("900 nested arrays", "{\"a\":" + "[".repeat(900) + "]".repeat(900) + "}", 202),
+      post("990 nested arrays in an object", "{\"a\":" + "[".repeat(989) + "]".repeat(989) + "}", 202),
       post("escaped and astral characters", "{\"a\":\"\\u0000\\ud83d\\ude00 \u00e9\u4e2d\"}", 202));
   }
 
@@ -256,6 +260,33 @@ class WebhookBadInputTest {
       }
       assertThat(closed).as("the server closed the connection").isTrue();
       assertThat(answer.toString()).startsWith("HTTP/1.1 408 ").contains("\"error\":\"request not received within");
+    }
+    assertThat(hook.fireCount()).isZero();
+    pump.assertStillAnswers();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+    "Content-Length: 100\r\n\r\n{\"a\":",
+    "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"a\":",
+    "Content-Length: 100\r\n\r\n"})
+  void aClientThatStopsSendingItsBodyGets408BeforeTheIdleTimeoutClosesIt(String headAndPart) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", pump.port)) {
+      socket.setSoTimeout(200);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /webhooks/deploy HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headAndPart)
+        .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      StringBuilder answer = new StringBuilder();
+      long deadline = System.nanoTime() + IDLE_TIMEOUT.multipliedBy(5).toNanos();
+      boolean closed = false;
+      while (!closed && System.nanoTime() < deadline) {
+        closed = readInto(in, answer);
+      }
+      assertThat(closed).as("the server closed the connection").isTrue();
+      assertThat(answer.toString()).startsWith("HTTP/1.1 408 ").contains("application/json")
+        .contains("\"error\":\"request not received within");
     }
     assertThat(hook.fireCount()).isZero();
     pump.assertStillAnswers();

@@ -27,10 +27,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 @ExtendWith(VertxExtension.class)
 class HttpSinkTest {
@@ -252,10 +254,12 @@ class HttpSinkTest {
   }
 
   @Test
-  void aSinkThatGivesUpInsideACyclePutsThePipelineInError() throws Exception {
+  void aSinkThatGivesUpLeavesThePipelineNotReadyUntilTheRemoteIsBackThenDeliversTheEvent() throws Exception {
     HttpSink.Options twoAttempts = new HttpSink.Options(2, Duration.ofMillis(5), Duration.ofMillis(5), Duration.ofSeconds(5));
-    sink = new HttpSink(vertx, remote(answering(503)), twoAttempts);
-    Pipeline pipeline = new Pipeline("to-http", sink);
+    AtomicBoolean down = new AtomicBoolean(true);
+    sink = new HttpSink(vertx, remote(request -> request.response().setStatusCode(down.get() ? 503 : 200).end()),
+      twoAttempts);
+    Pipeline pipeline = new Pipeline("to-http", sink).withSinkRetry(Duration.ofMillis(5), Duration.ofMillis(20));
     app = PumpApplication.create(vertx);
     new ClockSource(app, pipeline).on(new PubSubTrigger(app, "t"));
     BlockingQueue<Boolean> cycleFailed = new LinkedBlockingQueue<>();
@@ -264,11 +268,38 @@ class HttpSinkTest {
 
     vertx.eventBus().publish("t", new JsonObject());
 
-    assertThat(cycleFailed.poll(10, TimeUnit.SECONDS)).as("cycle ended in time, with a failure").isTrue();
-    assertThat(pipeline.error()).hasValueSatisfying(error ->
-      assertThat(error.message()).contains("gave up after 2 attempts; last one answered 503"));
-    assertThat(pipeline.counters().errors()).isEqualTo(1);
-    assertThat(pipeline.counters().eventsDropped()).isEqualTo(1);
-    assertThat(sink.givenUp()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sink.givenUp() >= 1 && pipeline.sinkFailure().isPresent());
+    assertThat(pipeline.isReady()).isFalse();
+    assertThat(pipeline.error()).isEmpty();
+    assertThat(pipeline.sinkFailure().orElseThrow().message()).contains("gave up after 2 attempts; last one answered 503");
+
+    down.set(false);
+
+    assertThat(cycleFailed.poll(10, TimeUnit.SECONDS)).as("cycle ended in time, without failure").isFalse();
+    assertThat(pipeline.isReady()).isTrue();
+    assertThat(pipeline.counters().eventsOut()).isEqualTo(1);
+    assertThat(pipeline.counters().eventsDropped()).isZero();
+    assertThat(pipeline.counters().errors()).isZero();
+  }
+
+  @Test
+  void whileTheSinkRetriesOnItsOwnThePipelineIsNotReady() throws Exception {
+    HttpSink.Options manyAttempts = new HttpSink.Options(1000, Duration.ofMillis(5), Duration.ofMillis(5),
+      Duration.ofSeconds(5));
+    AtomicBoolean down = new AtomicBoolean(true);
+    sink = new HttpSink(vertx, remote(request -> request.response().setStatusCode(down.get() ? 503 : 200).end()),
+      manyAttempts);
+    Pipeline pipeline = new Pipeline("to-http", sink);
+
+    Future<Void> written = pipeline.process(new JsonObject());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> sink.trouble().isPresent());
+    assertThat(pipeline.isReady()).isFalse();
+    assertThat(pipeline.snapshot().getString("sinkTrouble")).contains("answered 503");
+    down.set(false);
+    written.await(10, TimeUnit.SECONDS);
+    assertThat(sink.trouble()).isEmpty();
+    assertThat(pipeline.isReady()).isTrue();
+    assertThat(sink.givenUp()).isZero();
   }
 }
