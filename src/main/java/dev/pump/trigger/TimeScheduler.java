@@ -44,10 +44,6 @@ final class TimeScheduler {
     this.thread = thread;
   }
 
-  Thread thread() {
-    return thread;
-  }
-
   /** Puts {@code trigger} in the bucket of its {@link TimeTrigger#wakeAtNanos()} and re-arms if it is the earliest. */
   void schedule(TimeTrigger trigger) {
     assert Thread.currentThread() == thread;
@@ -200,14 +196,5 @@ final class TimeScheduler {
       }
     }
     return null;
-  }
-
-  /** @return how many wake-ups are queued (stale entries included): for tests and diagnostics */
-  int queued() {
-    int n = 0;
-    for (List<TimeTrigger> bucket : buckets.values()) {
-      n += bucket.size();
-    }
-    return n;
   }
 }

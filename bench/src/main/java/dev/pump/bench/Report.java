@@ -191,6 +191,8 @@ public final class Report {
         Target.none()));
       rows.add(new Row("scale " + label + ": p99 lateness at a slot shared by 10k (ms)", ours + ".p99",
         small ? bare + ".p99" : quartz + ".p99", small ? "bare timers" : "Quartz", Target.atMost(50, "ms")));
+      rows.add(new Row("scale " + label + ": p99 at the first slot the JVM fires (cold) (ms)", ours + ".cold.p99",
+        small ? bare + ".cold.p99" : quartz + ".cold.p99", small ? "bare timers" : "Quartz", Target.none()));
       rows.add(new Row("scale " + label + ": idle CPU (% of a core)", ours + ".idleCpu", quartz + ".idleCpu",
         "Quartz", small ? Target.atMost(0.5, "%") : Target.atMost(1, "%")));
       rows.add(new Row("scale " + label + ": close (s)", ours + ".close", null, null,
