@@ -304,11 +304,13 @@
     setText(c.last, t.lastFiredAt ? formatTime(t.lastFiredAt) : 'never');
     c.last.title = t.lastFiredAt || '';
     setText(c.fireCount, String(t.fireCount));
-    setText(c.state, t.paused ? 'paused' : 'active');
-    c.state.className = 'pill ' + (t.paused ? 'pill-warn' : 'pill-ok');
+    const ended = t.bounds && t.bounds.ended;
+    setText(c.state, t.paused ? 'paused' : ended ? 'ended' : 'active');
+    c.state.className = 'pill ' + (t.paused || ended ? 'pill-warn' : 'pill-ok');
     const skipped = t.skippedWhilePaused ? t.skippedWhilePaused + ' fire(s) skipped while paused' : '';
     const missed = t.missedSlots ? t.missedSlots + ' slot(s) missed' : '';
-    c.state.title = [skipped, missed].filter(Boolean).join('; ');
+    const excluded = t.bounds && t.bounds.excludedSlots ? t.bounds.excludedSlots + ' slot(s) excluded' : '';
+    c.state.title = [t.pausedReason, ended, skipped, missed, excluded].filter(Boolean).join('; ');
     setText(c.toggle, t.paused ? 'Resume' : 'Pause');
     c.toggle.setAttribute('data-action', t.paused ? 'resume' : 'pause');
     c.fire.disabled = !!t.paused;

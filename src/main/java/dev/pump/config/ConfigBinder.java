@@ -6,6 +6,7 @@ import dev.pump.source.Overlap;
 import dev.pump.trigger.CatchUp;
 import dev.pump.trigger.CronSchedule;
 import dev.pump.trigger.FiringMode;
+import dev.pump.trigger.SlotExclusion;
 import dev.pump.trigger.WebhookTrigger;
 import dev.pump.trigger.WebhookTrigger.RateLimit;
 import dev.pump.trigger.WebhookTrigger.Signature;
@@ -19,6 +20,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -319,7 +323,7 @@ final class ConfigBinder {
       case "periodic" -> {
         Duration interval = node.duration("interval", null, ONE_MS);
         Boolean fireAtStart = node.bool("fireAtStart", false);
-        TimePolicy policy = timePolicy(node);
+        TimePolicy policy = timePolicy(node, ZoneId.systemDefault());
         yield id == null || interval == null || fireAtStart == null || policy == null
           ? null : new TriggerConfig.Periodic(id, interval, fireAtStart, policy);
       }
@@ -340,7 +344,7 @@ final class ConfigBinder {
   private TriggerConfig cron(ConfigNode node, String id) {
     String expression = node.requiredString("schedule", "a cron expression, e.g. \"*/5 * * * *\"");
     ZoneId zone = zone(node, "zone");
-    TimePolicy policy = timePolicy(node);
+    TimePolicy policy = timePolicy(node, zone == null ? ZoneOffset.UTC : zone);
     CronSchedule.DstPolicy dst = dst(node.object("dst", false, null));
     if (expression == null || dst == null) {
       return null;
@@ -513,13 +517,15 @@ final class ConfigBinder {
 
   private static List<String> withTimePolicyKeys(String... keys) {
     List<String> all = new ArrayList<>(List.of(keys));
-    all.addAll(List.of("mode", "catchUp", "catchUpLimit", "startingDeadline", "jitter", "spread"));
+    all.addAll(List.of("mode", "catchUp", "catchUpLimit", "startingDeadline", "jitter", "spread",
+      "startAt", "endAt", "maxFires", "exclude", "pauseOnFailure"));
     return List.copyOf(all);
   }
 
   /** The policy keys of a time trigger; {@code null} when any is invalid (reported). */
-  private TimePolicy timePolicy(ConfigNode node) {
+  private TimePolicy timePolicy(ConfigNode node, ZoneId zone) {
     TimePolicy defaults = TimePolicy.DEFAULT;
+    TimePolicy.Bounds bounds = bounds(node, zone);
     FiringMode mode = choice(node, "mode", FiringMode.class, defaults.mode());
     CatchUp catchUp = choice(node, "catchUp", CatchUp.class, defaults.catchUp());
     Integer limit = node.integer("catchUpLimit", defaults.catchUpLimit(), 1, 100_000);
@@ -527,8 +533,76 @@ final class ConfigBinder {
     Duration jitter = node.duration("jitter", Duration.ZERO, Duration.ZERO);
     Duration spread = node.duration("spread", Duration.ZERO, Duration.ZERO);
     boolean invalid = mode == null || catchUp == null || limit == null || jitter == null || spread == null
-      || (node.has("startingDeadline") && deadline == null);
-    return invalid ? null : new TimePolicy(mode, catchUp, limit, deadline, jitter, spread);
+      || (node.has("startingDeadline") && deadline == null) || bounds == null;
+    return invalid ? null : new TimePolicy(mode, catchUp, limit, deadline, jitter, spread, bounds);
+  }
+
+  /** {@code startAt, endAt, maxFires, exclude, pauseOnFailure}; {@code null} when any is invalid (reported). */
+  private TimePolicy.Bounds bounds(ConfigNode node, ZoneId zone) {
+    int before = problems.count();
+    Instant startAt = instant(node, "startAt");
+    Instant endAt = instant(node, "endAt");
+    Long maxFires = node.number("maxFires", 0L, 1, Long.MAX_VALUE);
+    Integer pauseOnFailure = node.integer("pauseOnFailure", 0, 1, 1_000_000);
+    List<String> exclude = exclusions(node, zone);
+    if (startAt != null && endAt != null && !startAt.isBefore(endAt)) {
+      node.problem("endAt", "must be after startAt (" + startAt + "), got " + endAt);
+    }
+    return problems.count() > before ? null
+      : new TimePolicy.Bounds(startAt, endAt, maxFires, exclude, pauseOnFailure);
+  }
+
+  /** An ISO-8601 instant, {@code 2026-12-01T00:00:00Z} or with an offset; {@code null} when absent or invalid (reported). */
+  private static Instant instant(ConfigNode node, String key) {
+    Object value = node.json().getValue(key);
+    if (value == null) {
+      return null;
+    }
+    String hint = "an ISO-8601 instant such as 2026-12-01T00:00:00Z or 2026-12-01T09:00:00+01:00";
+    if (value instanceof Instant instant) {
+      return instant;
+    }
+    if (value instanceof java.util.Date timestamp) {
+      return timestamp.toInstant(); // an unquoted YAML timestamp
+    }
+    if (value instanceof String text) {
+      try {
+        return OffsetDateTime.parse(text.trim()).toInstant();
+      } catch (DateTimeException e) {
+        node.problem(key, "must be " + hint + ", got \"" + text + "\"");
+        return null;
+      }
+    }
+    node.problem(key, "must be " + hint + ", got " + ConfigNode.describe(value));
+    return null;
+  }
+
+  /** {@code exclude}: one rule or a list of them, each checked in {@code zone}; {@code null} when any is invalid. */
+  private List<String> exclusions(ConfigNode node, ZoneId zone) {
+    Object value = node.json().getValue("exclude");
+    if (value == null) {
+      return List.of();
+    }
+    JsonArray list = value instanceof JsonArray array ? array : new JsonArray().add(value);
+    List<String> rules = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String path = value instanceof JsonArray ? node.pathOf("exclude") + "[" + i + "]" : node.pathOf("exclude");
+      Object rule = list.getValue(i);
+      if (rule instanceof java.util.Date timestamp && timestamp.getTime() % 86_400_000L == 0) {
+        rule = LocalDate.ofInstant(timestamp.toInstant(), ZoneOffset.UTC).toString(); // an unquoted YAML date
+      }
+      if (!(rule instanceof String text)) {
+        problems.add(path, "must be " + SlotExclusion.FORMS + ", in quotes, got " + ConfigNode.describe(rule));
+        continue;
+      }
+      try {
+        SlotExclusion.parse(text, zone);
+        rules.add(text.trim());
+      } catch (IllegalArgumentException e) {
+        problems.add(path, e.getMessage());
+      }
+    }
+    return rules.size() == list.size() ? rules : null;
   }
 
   /** One of an enum's constants, spelled as in YAML ({@code cluster-once}); {@code null} when invalid. */

@@ -8,10 +8,12 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,7 +37,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       or a stable per-trigger amount after the slot, against the thundering herd at :00;
  *       {@code scheduledAt} keeps the slot, {@code firedAt} shows the real time;</li>
  *   <li>{@link #withMode(FiringMode) mode}: in a cluster, fire each slot on one node (the default)
- *       or on every node.</li>
+ *       or on every node;</li>
+ *   <li>bounds ({@link ScheduleBounds}): {@link #withStartAt(Instant) startAt},
+ *       {@link #withEndAt(Instant) endAt}, {@link #withMaxFires(long) maxFires} and
+ *       {@link #withExclusions(List) exclusions} (dates, date ranges, cron expressions: a holiday
+ *       calendar); excluded slots are counted, never fired;</li>
+ *   <li>{@link #withPauseOnFailure(int) pauseOnFailure}: pause after N failed cycles in a row of the
+ *       sources this trigger drives, with the reason in the snapshot.</li>
  * </ul>
  */
 public abstract class TimeTrigger extends Trigger {
@@ -48,6 +56,11 @@ public abstract class TimeTrigger extends Trigger {
   private Duration startingDeadline;
   private Duration jitter = Duration.ZERO;
   private Duration spread = Duration.ZERO;
+  private ScheduleBounds bounds = ScheduleBounds.NONE;
+  private int pauseOnFailure;
+  private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  private Runnable stopCountingFailures;
+  private boolean endLogged;
 
   // confined to the trigger's event loop (the scheduler's thread)
   private SlotPolicy policy;
@@ -124,6 +137,63 @@ public abstract class TimeTrigger extends Trigger {
     return this;
   }
 
+  /** No slot before {@code startAt} fires ({@code null}: from start); a periodic trigger's slots count from it. */
+  public TimeTrigger withStartAt(Instant startAt) {
+    bounds = bounds.withStartAt(startAt);
+    return this;
+  }
+
+  /** No slot after {@code endAt} fires, and the schedule ends there ({@code null}: never). */
+  public TimeTrigger withEndAt(Instant endAt) {
+    bounds = bounds.withEndAt(endAt);
+    return this;
+  }
+
+  /**
+   * The schedule ends once {@code maxFires} slots have fired (counted since this trigger started, on
+   * every node alike: in a cluster a slot another node fired counts too); 0 for no limit.
+   */
+  public TimeTrigger withMaxFires(long maxFires) {
+    bounds = bounds.withMaxFires(maxFires);
+    return this;
+  }
+
+  /**
+   * Slots matching any of these rules are counted as excluded and never fire: a date
+   * ({@code 2026-12-25}), a date range ({@code 2026-12-24..2026-12-26}, both days included) or a cron
+   * expression ({@code "* * * * 0,6"}), all read in the trigger's zone (the system zone for a
+   * trigger without one).
+   *
+   * @throws IllegalArgumentException quoting the first rule that is none of these
+   */
+  public TimeTrigger withExclusions(List<String> rules) {
+    ZoneId in = zone().orElse(ZoneId.systemDefault());
+    bounds = bounds.withExclusions(rules.stream().map(rule -> SlotExclusion.parse(rule, in)).toList());
+    return this;
+  }
+
+  /** @return where the schedule begins and ends, and what it excludes */
+  public ScheduleBounds bounds() {
+    return bounds;
+  }
+
+  /**
+   * Pauses the trigger after {@code failures} cycles in a row, run for its fires, failed (the reason
+   * is logged and shown as {@code pausedReason}); a successful cycle starts the count again, and so
+   * does {@link #resume()}. 0 turns it off.
+   */
+  public TimeTrigger withPauseOnFailure(int failures) {
+    if (failures < 0) {
+      throw new IllegalArgumentException("pauseOnFailure must be at least 1 (or 0 for off), got " + failures);
+    }
+    this.pauseOnFailure = failures;
+    return this;
+  }
+
+  public int pauseOnFailure() {
+    return pauseOnFailure;
+  }
+
   private static Duration requireNotNegative(Duration value, String what) {
     Objects.requireNonNull(value, what);
     if (value.isNegative()) {
@@ -148,7 +218,10 @@ public abstract class TimeTrigger extends Trigger {
     running = true;
     scheduler = runtime.timeSchedulers().current();
     scheduler.join();
-    policy = new SlotPolicy(this::nextSlot, minimumGap(), catchUp, catchUpLimit, startingDeadline);
+    policy = new SlotPolicy(this::nextSlot, minimumGap(), catchUp, catchUpLimit, startingDeadline, bounds);
+    if (pauseOnFailure > 0) {
+      stopCountingFailures = runtime.onCycleOutcome(this::cycleFinished);
+    }
     Instant now = clock().instant();
     policy.start(now);
     onStart(now);
@@ -172,6 +245,10 @@ public abstract class TimeTrigger extends Trigger {
   @Override
   public Future<?> stop() {
     running = false;
+    if (stopCountingFailures != null) {
+      stopCountingFailures.run();
+      stopCountingFailures = null;
+    }
     if (scheduler != null) {
       scheduler.remove(this);
     }
@@ -216,8 +293,52 @@ public abstract class TimeTrigger extends Trigger {
     });
   }
 
+  /** @return slots an exclusion kept from firing, once their time has passed */
+  public long excludedSlots() {
+    SlotPolicy started = policy;
+    return started == null ? 0 : started.excluded();
+  }
+
+  /** @return why the schedule has no slot left ({@code endAt} passed, {@code maxFires} reached), if it ended */
+  public Optional<String> ended() {
+    SlotPolicy started = policy;
+    return Optional.ofNullable(started == null ? null : started.ended());
+  }
+
+  /**
+   * For a trigger's own extra fire at {@code now} (a periodic trigger's fire at start): whether the
+   * bounds allow it; if they do, it counts towards {@code maxFires}.
+   */
+  protected final boolean boundsAdmit(Instant now) {
+    return policy.admitsFireAt(now);
+  }
+
+  /** Counts failed cycles in a row run for this trigger's fires; on the source's context. */
+  private void cycleFinished(TriggerEvent event, boolean failed) {
+    if (!event.trigger().equals(id())) {
+      return;
+    }
+    if (!failed) {
+      consecutiveFailures.set(0);
+      return;
+    }
+    int failures = consecutiveFailures.incrementAndGet();
+    if (failures == pauseOnFailure && !isPaused()) {
+      String reason = "paused after " + failures + " failed cycle(s) in a row (pauseOnFailure: " + pauseOnFailure
+        + "), the last for firing " + event.firing();
+      LOG.warn("{}: {}", this, reason);
+      pause(reason);
+    }
+  }
+
+  /** @return failed cycles in a row counted by {@code pauseOnFailure} */
+  public int consecutiveFailures() {
+    return consecutiveFailures.get();
+  }
+
   @Override
   public void resume() {
+    consecutiveFailures.set(0);
     super.resume();
     if (isDeployed()) {
       onContext(() -> {
@@ -267,6 +388,10 @@ public abstract class TimeTrigger extends Trigger {
     armed = next;
     if (next == null) {
       wakeAtNanos = TimeScheduler.NOT_WAITING;
+      if (policy.ended() != null && !endLogged) {
+        endLogged = true;
+        LOG.info("{}: schedule ended: {}", this, policy.ended());
+      }
       return;
     }
     wakeAtNanos = TimeSchedulers.epochNanos(jitter.isZero() && spread.isZero() ? next : next.plus(delayOf(next)));
@@ -348,6 +473,13 @@ public abstract class TimeTrigger extends Trigger {
         .put("startingDeadline", startingDeadline == null ? null : startingDeadline.toString())
         .put("jitter", jitter.toString())
         .put("spread", spread.toString())
-        .put("spreadOffset", spreadOffset().toString()));
+        .put("spreadOffset", spreadOffset().toString()))
+      .put("bounds", bounds.toJson()
+        .put("excludedSlots", excludedSlots())
+        .put("fired", policy == null ? 0 : policy.fired())
+        .put("ended", ended().orElse(null)))
+      .put("pauseOnFailure", pauseOnFailure == 0 ? null : new JsonObject()
+        .put("after", pauseOnFailure)
+        .put("consecutiveFailures", consecutiveFailures.get()));
   }
 }

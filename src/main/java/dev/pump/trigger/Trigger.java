@@ -48,6 +48,7 @@ public abstract class Trigger extends VerticleBase {
   private volatile String id;
   private volatile String address;
   private volatile boolean paused;
+  private volatile String pausedReason;
   private volatile Instant lastFiredAt;
   private final AtomicLong fireCount = new AtomicLong();
   private final AtomicLong skippedWhilePaused = new AtomicLong();
@@ -167,9 +168,21 @@ public abstract class Trigger extends VerticleBase {
     paused = true;
   }
 
+  /** Pauses, and says why in the snapshot ({@code pausedReason}) until resumed. */
+  protected final void pause(String reason) {
+    pausedReason = reason;
+    pause();
+  }
+
   /** Fires again from the next slot on; skipped slots are not made up. */
   public void resume() {
     paused = false;
+    pausedReason = null;
+  }
+
+  /** @return why the trigger paused itself (e.g. after failed cycles); empty when running or paused by hand */
+  public Optional<String> pausedReason() {
+    return paused ? Optional.ofNullable(pausedReason) : Optional.empty();
   }
 
   public boolean isPaused() {
@@ -233,6 +246,7 @@ public abstract class Trigger extends VerticleBase {
       .put("spec", spec())
       .put("zone", zone().map(ZoneId::getId).orElse(null))
       .put("paused", paused)
+      .put("pausedReason", pausedReason().orElse(null))
       .put("lastFiredAt", lastFiredAt == null ? null : lastFiredAt.toString())
       .put("nextFireAt", nextFireAt().map(Instant::toString).orElse(null))
       .put("fireCount", fireCount.get())
