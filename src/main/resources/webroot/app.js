@@ -265,6 +265,8 @@
       fireArgs: el('button', { type: 'button', 'data-action': 'fire-args', text: 'Fire with args…',
         title: 'fire now with a JSON object as arguments' }),
       toggle: el('button', { type: 'button', 'data-action': 'pause' }),
+      backfill: el('button', { type: 'button', 'data-action': 'backfill', text: 'Backfill…',
+        title: 'fire every past slot of a time range once, oldest first' }),
     };
     const row = el('tr', { 'data-trigger': t.id },
       el('td', {}, cells.id, cells.type, cells.sources),
@@ -273,11 +275,12 @@
       el('td', {}, cells.last, cells.lastAgo),
       cells.fireCount,
       el('td', {}, cells.state),
-      el('td', {}, el('div', { class: 'actions' }, cells.fire, cells.fireArgs, cells.toggle)));
+      el('td', {}, el('div', { class: 'actions' }, cells.fire, cells.fireArgs, cells.toggle, cells.backfill)));
     const entry = { row, cells, data: t };
     cells.fire.addEventListener('click', () => fire(entry.data.id, undefined));
     cells.fireArgs.addEventListener('click', () => openArgs(entry.data.id));
     cells.toggle.addEventListener('click', () => pauseOrResume(entry));
+    cells.backfill.addEventListener('click', () => backfillOrCancel(entry));
     cells.spec.addEventListener('click', () => {
       if (entry.data.type !== 'cron') return;
       $('cron-expr').value = entry.data.spec;
@@ -315,6 +318,31 @@
     c.toggle.setAttribute('data-action', t.paused ? 'resume' : 'pause');
     c.fire.disabled = !!t.paused;
     c.fireArgs.disabled = !!t.paused;
+    // time triggers only; a running backfill shows its progress and is cancelled with the same button
+    const running = t.backfill && t.backfill.state === 'running';
+    c.backfill.hidden = t.type !== 'cron' && t.type !== 'periodic';
+    setText(c.backfill, running ? 'Cancel backfill (' + t.backfill.fired + '/' + t.backfill.slots + ')' : 'Backfill…');
+    c.backfill.setAttribute('data-action', running ? 'cancel-backfill' : 'backfill');
+  }
+
+  async function backfillOrCancel(row) {
+    const path = '/api/triggers/' + encodeURIComponent(row.data.id) + '/backfill';
+    try {
+      if (row.data.backfill && row.data.backfill.state === 'running') {
+        const progress = await api('DELETE', path);
+        notice('Cancelled backfill of ' + row.data.id + ' after ' + progress.fired + ' of ' + progress.slots + ' slot(s)');
+        return;
+      }
+      const dayAgo = new Date(Date.now() - 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+      const from = window.prompt('Backfill ' + row.data.id + ' from (ISO-8601 instant):', dayAgo);
+      if (!from) return;
+      const to = window.prompt('... to (ISO-8601 instant, not included):', new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
+      if (!to) return;
+      const progress = await api('POST', path, JSON.stringify({ from, to }));
+      notice('Backfilling ' + progress.slots + ' slot(s) of ' + row.data.id + ' at ' + progress.rate + '/s');
+    } catch (err) {
+      if (!(err instanceof AuthNeeded)) notice('Cannot backfill ' + row.data.id + ': ' + err.message, true);
+    }
   }
 
   async function fire(id, body) {

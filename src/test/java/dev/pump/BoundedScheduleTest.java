@@ -4,6 +4,7 @@ import dev.pump.pipeline.Pipeline;
 import dev.pump.testing.CollectingSink;
 import dev.pump.testing.RecordingSource;
 import dev.pump.testing.SettableClock;
+import dev.pump.trigger.Backfill;
 import dev.pump.trigger.CronTrigger;
 import dev.pump.trigger.PeriodicTrigger;
 import dev.pump.trigger.TimeTrigger;
@@ -165,6 +166,27 @@ class BoundedScheduleTest {
     assertThat(cron.pausedReason()).isEmpty();
     assertThat(cron.consecutiveFailures()).isZero();
     cycleAt("2026-12-24T02:00:00Z", cron, false);
+  }
+
+  @Test
+  void aBackfillLeavesExcludedSlotsOutAndCountsThem() throws Exception {
+    CronTrigger cron = new CronTrigger(app, "0 9 * * *", PRAGUE).withId("daily");
+    cron.withExclusions(List.of("2026-12-20"));
+    startWith(cron);
+    List<String> fired = new CopyOnWriteArrayList<>();
+    app.onFire((trigger, event) -> fired.add(event.firing()));
+
+    Backfill backfill = cron.backfill(Instant.parse("2026-12-18T00:00:00Z"), Instant.parse("2026-12-22T00:00:00Z"), 100)
+      .await(20, TimeUnit.SECONDS);
+    clock.set(clock.instant().plusSeconds(1));
+    backfill.advance().await(20, TimeUnit.SECONDS);
+
+    await().atMost(DEADLINE).until(() -> backfill.state() == Backfill.State.DONE);
+    assertThat(fired).containsExactly("daily@2026-12-18T08:00:00Z", "daily@2026-12-19T08:00:00Z",
+      "daily@2026-12-21T08:00:00Z");
+    assertThat(backfill.toJson().getLong("excluded")).isEqualTo(1);
+    assertThatThrownBy(() -> cron.backfill(Instant.parse("2026-12-18T00:00:00Z"), Instant.parse("2026-12-22T00:00:00Z"), 0)
+      .await(20, TimeUnit.SECONDS)).hasMessage("rate must be a whole number of slots per second from 1 to 1000, got 0");
   }
 
   private void failingCycleAt(String iso, TimeTrigger trigger) throws Exception {

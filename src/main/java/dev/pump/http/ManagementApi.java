@@ -33,6 +33,7 @@ import java.util.Optional;
  *       is not a JSON object, 413 over the body limit.</li>
  *   <li>{@code POST /api/triggers/{id}/pause}, {@code /resume}: 200 with the trigger's snapshot; both are
  *       idempotent.</li>
+ *   <li>{@code POST|GET|DELETE /api/triggers/{id}/backfill}: see {@link BackfillRoutes}.</li>
  *   <li>{@code GET /api/pipelines}: an array of pipeline snapshots ({@link Pipeline#snapshot()}: ready,
  *       throttles, error, lastWarning, counters), each with {@code "sources"}: the snapshots of the sources
  *       feeding it; {@code GET /api/pipelines/{id}}: one of them.</li>
@@ -105,6 +106,7 @@ public final class ManagementApi {
     post(router, "/api/triggers/:id/fire", api::requireTrigger, maxBodyBytes, api::fire);
     post(router, "/api/triggers/:id/pause", api::requireTrigger, maxBodyBytes, ctx -> api.pauseOrResume(ctx, true));
     post(router, "/api/triggers/:id/resume", api::requireTrigger, maxBodyBytes, ctx -> api.pauseOrResume(ctx, false));
+    BackfillRoutes.mount(router, view, maxBodyBytes);
 
     router.get("/api/pipelines").handler(api::listPipelines);
     router.get("/api/pipelines/:id").handler(api::getPipeline);

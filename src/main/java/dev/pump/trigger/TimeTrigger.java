@@ -2,6 +2,7 @@ package dev.pump.trigger;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,6 +63,8 @@ public abstract class TimeTrigger extends Trigger {
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private Runnable stopCountingFailures;
   private boolean endLogged;
+  private final AtomicLong backfills = new AtomicLong();
+  private volatile Backfill backfill;
 
   // confined to the trigger's event loop (the scheduler's thread)
   private SlotPolicy policy;
@@ -245,6 +249,10 @@ public abstract class TimeTrigger extends Trigger {
   @Override
   public Future<?> stop() {
     running = false;
+    Backfill current = backfill;
+    if (current != null) {
+      current.cancel();
+    }
     if (stopCountingFailures != null) {
       stopCountingFailures.run();
       stopCountingFailures = null;
@@ -311,6 +319,82 @@ public abstract class TimeTrigger extends Trigger {
    */
   protected final boolean boundsAdmit(Instant now) {
     return policy.admitsFireAt(now);
+  }
+
+  /**
+   * Fires every slot in {@code [from, to)} once, oldest first, at most {@code rate} per second
+   * ({@link Backfill}): slots already fired by an earlier backfill, or claimed by another node, are
+   * skipped; excluded slots are left out. One backfill runs at a time per trigger.
+   *
+   * @param rate slots per second, 1 to {@value Backfill#MAX_RATE}
+   * @return the started backfill; failed with an {@link IllegalArgumentException} naming {@code from},
+   *     {@code to} or {@code rate} for a bad range (to not after from, to in the future, more than
+   *     {@value Backfill#MAX_SLOTS} slots) or rate, with an {@link IllegalStateException} when the
+   *     trigger is not running or a backfill of it still is
+   */
+  public Future<Backfill> backfill(Instant from, Instant to, int rate) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    if (!from.isBefore(to)) {
+      return Future.failedFuture(new IllegalArgumentException("to (" + to + ") must be after from (" + from + ")"));
+    }
+    if (rate < 1 || rate > Backfill.MAX_RATE) {
+      return Future.failedFuture(new IllegalArgumentException("rate must be a whole number of slots per second from 1 to "
+        + Backfill.MAX_RATE + ", got " + rate));
+    }
+    Promise<Backfill> started = Promise.promise();
+    return onContext(() -> startBackfill(from, to, rate, started)).compose(v -> started.future());
+  }
+
+  private void startBackfill(Instant from, Instant to, int rate, Promise<Backfill> started) {
+    Instant now = clock().instant();
+    Backfill previous = backfill;
+    if (!running) {
+      started.fail(new IllegalStateException(this + " is not running"));
+      return;
+    }
+    if (previous != null && previous.state() == Backfill.State.RUNNING) {
+      started.fail(new IllegalStateException("backfill " + previous.id() + " of " + this + " is still running: cancel it first"));
+      return;
+    }
+    if (to.isAfter(now)) {
+      started.fail(new IllegalArgumentException("to (" + to + ") must not be after now (" + now + "): a backfill fires past slots"));
+      return;
+    }
+    List<Instant> slots = new ArrayList<>();
+    long excluded = 0;
+    for (Optional<Instant> slot = slotAfter(from.minusNanos(1)); slot.isPresent() && slot.get().isBefore(to);
+         slot = slotAfter(slot.get())) {
+      if (bounds.exclusionOf(slot.get()) != null) {
+        excluded++;
+      } else {
+        slots.add(slot.get());
+      }
+      if (slots.size() > Backfill.MAX_SLOTS || slots.size() + excluded > 10L * Backfill.MAX_SLOTS) {
+        started.fail(new IllegalArgumentException("from/to: the range from " + from + " to " + to + " holds more than "
+          + Backfill.MAX_SLOTS + " slots: backfill it in parts"));
+        return;
+      }
+    }
+    Backfill next = new Backfill(this, id() + "-backfill-" + backfills.incrementAndGet(), from, to, rate, slots, excluded, now);
+    backfill = next;
+    next.start();
+    started.complete(next);
+  }
+
+  /** @return the running backfill, or the last one */
+  public Optional<Backfill> lastBackfill() {
+    return Optional.ofNullable(backfill);
+  }
+
+  /**
+   * Cancels the running backfill: slots not fired yet are not fired.
+   *
+   * @return the backfill (cancelled, or already finished), empty if there never was one
+   */
+  public Future<Optional<Backfill>> cancelBackfill() {
+    Backfill current = backfill;
+    return current == null ? Future.succeededFuture(Optional.empty()) : current.cancel().map(v -> Optional.of(current));
   }
 
   /** Counts failed cycles in a row run for this trigger's fires; on the source's context. */
@@ -478,6 +562,7 @@ public abstract class TimeTrigger extends Trigger {
         .put("excludedSlots", excludedSlots())
         .put("fired", policy == null ? 0 : policy.fired())
         .put("ended", ended().orElse(null)))
+      .put("backfill", backfill == null ? null : backfill.toJson())
       .put("pauseOnFailure", pauseOnFailure == 0 ? null : new JsonObject()
         .put("after", pauseOnFailure)
         .put("consecutiveFailures", consecutiveFailures.get()));
