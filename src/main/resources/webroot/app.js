@@ -313,7 +313,7 @@
     const skipped = t.skippedWhilePaused ? t.skippedWhilePaused + ' fire(s) skipped while paused' : '';
     const missed = t.missedSlots ? t.missedSlots + ' slot(s) missed' : '';
     const excluded = t.bounds && t.bounds.excludedSlots ? t.bounds.excludedSlots + ' slot(s) excluded' : '';
-    c.state.title = [t.pausedReason, ended, skipped, missed, excluded].filter(Boolean).join('; ');
+    c.state.title = [t.pausedReason, ended, skipped, missed, excluded, flowSummary(t.flow)].filter(Boolean).join('; ');
     setText(c.toggle, t.paused ? 'Resume' : 'Pause');
     c.toggle.setAttribute('data-action', t.paused ? 'resume' : 'pause');
     c.fire.disabled = !!t.paused;
@@ -323,6 +323,22 @@
     c.backfill.hidden = t.type !== 'cron' && t.type !== 'periodic';
     setText(c.backfill, running ? 'Cancel backfill (' + t.backfill.fired + '/' + t.backfill.slots + ')' : 'Backfill…');
     c.backfill.setAttribute('data-action', running ? 'cancel-backfill' : 'backfill');
+  }
+
+  /** Flow control in a line: keys, what is held (debounced, batched, waiting), the next allowed fire, drops. */
+  function flowSummary(flow) {
+    if (!flow) return '';
+    const parts = ['flow control: ' + flow.keys + ' key(s)'];
+    (flow.streams || []).forEach(s => {
+      const held = [];
+      if (s.debounce) held.push(s.debounce.count + ' debounced until ' + s.debounce.fireAt);
+      if (s.batch) held.push(s.batch.size + ' batched until ' + s.batch.fireAt);
+      if (s.waiting) held.push(s.waiting + ' waiting, next allowed ' + s.nextAllowedAt);
+      if (held.length) parts.push((s.key === null ? 'all' : 'key ' + s.key) + ': ' + held.join(', '));
+    });
+    if (flow.dropped) parts.push(flow.dropped + ' dropped by the rate limit');
+    if (flow.refused) parts.push(flow.refused + ' refused by the throttle');
+    return parts.join('; ');
   }
 
   async function backfillOrCancel(row) {

@@ -6,6 +6,7 @@ import dev.pump.source.Overlap;
 import dev.pump.trigger.CatchUp;
 import dev.pump.trigger.CronSchedule;
 import dev.pump.trigger.FiringMode;
+import dev.pump.trigger.FlowControl;
 import dev.pump.trigger.SlotExclusion;
 import dev.pump.trigger.WebhookTrigger;
 import dev.pump.trigger.WebhookTrigger.RateLimit;
@@ -56,9 +57,9 @@ final class ConfigBinder {
   static final Map<String, List<String>> TRIGGER_KEYS = orderedMap(
     "cron", withTimePolicyKeys("type", "id", "schedule", "zone", "dst"),
     "periodic", withTimePolicyKeys("type", "id", "interval", "fireAtStart"),
-    "pubsub", List.of("type", "id", "topic"),
+    "pubsub", List.of("type", "id", "topic", "flow"),
     "webhook", List.of("type", "id", "name", "secret", "secretEnv", "signature", "tolerance", "token", "tokenEnv",
-      "rateLimit", "burst"),
+      "rateLimit", "burst", "flow"),
     "opportunistic", List.of("type", "id", "chilldown"),
     "runonce", List.of("type", "id"));
   static final Map<String, List<String>> SOURCE_KEYS = orderedMap(
@@ -329,7 +330,8 @@ final class ConfigBinder {
       }
       case "pubsub" -> {
         List<String> topics = topics(node);
-        yield id == null || topics == null ? null : new TriggerConfig.PubSub(id, topics);
+        FlowControl flow = flow(node.object("flow", false, null));
+        yield id == null || topics == null ? null : new TriggerConfig.PubSub(id, topics, flow);
       }
       case "webhook" -> webhook(node, id);
       case "opportunistic" -> {
@@ -387,11 +389,85 @@ final class ConfigBinder {
           + (node.has("name") ? "" : "; a webhook without a name is named after its id"));
       }
     }
+    FlowControl flow = flow(node.object("flow", false, null));
     if (id == null || name == null || secret == null || token == null || signature == null || tolerance == null
       || rateLimit == null) {
       return null;
     }
-    return new TriggerConfig.Webhook(id, name, secret, signature, tolerance, token, rateLimit.orElse(null));
+    return new TriggerConfig.Webhook(id, name, secret, signature, tolerance, token, rateLimit.orElse(null), flow);
+  }
+
+  /**
+   * {@code flow: { key, rateLimit: {limit, period}, debounce: {period, maxWait}, batch: {maxSize, maxWait},
+   * throttle: {limit, period, maxWaiting}, maxKeys }}; {@code null} when absent or invalid (reported).
+   */
+  private FlowControl flow(ConfigNode node) {
+    if (node == null) {
+      return null;
+    }
+    int before = problems.count();
+    node.checkKeys(List.of("key", "rateLimit", "debounce", "batch", "throttle", "maxKeys"));
+    String key = node.string("key", null);
+    ConfigNode rateNode = node.object("rateLimit", false, null);
+    ConfigNode debounceNode = node.object("debounce", false, null);
+    ConfigNode batchNode = node.object("batch", false, null);
+    ConfigNode throttleNode = node.object("throttle", false, null);
+    Integer maxKeys = node.integer("maxKeys", FlowControl.DEFAULT_MAX_KEYS, 1, 1_000_000);
+    FlowControl.Rate rate = null;
+    if (rateNode != null) {
+      rateNode.checkKeys(List.of("limit", "period"));
+      Integer limit = requiredCount(rateNode, "limit");
+      Duration period = requiredDuration(rateNode, "period");
+      rate = limit == null || period == null ? null : new FlowControl.Rate(limit, period);
+    }
+    FlowControl.Debounce debounce = null;
+    if (debounceNode != null) {
+      debounceNode.checkKeys(List.of("period", "maxWait"));
+      Duration period = requiredDuration(debounceNode, "period");
+      Duration maxWait = period == null ? null : debounceNode.duration("maxWait", period.multipliedBy(10), period);
+      debounce = period == null || maxWait == null ? null : new FlowControl.Debounce(period, maxWait);
+    }
+    FlowControl.Batch batch = null;
+    if (batchNode != null) {
+      batchNode.checkKeys(List.of("maxSize", "maxWait"));
+      Integer maxSize = requiredCount(batchNode, "maxSize");
+      Duration maxWait = requiredDuration(batchNode, "maxWait");
+      batch = maxSize == null || maxWait == null ? null : new FlowControl.Batch(maxSize, maxWait);
+    }
+    FlowControl.Throttle throttle = null;
+    if (throttleNode != null) {
+      throttleNode.checkKeys(List.of("limit", "period", "maxWaiting"));
+      Integer limit = requiredCount(throttleNode, "limit");
+      Duration period = requiredDuration(throttleNode, "period");
+      Integer maxWaiting = throttleNode.integer("maxWaiting", FlowControl.DEFAULT_MAX_WAITING, 0, 1_000_000);
+      throttle = limit == null || period == null || maxWaiting == null ? null
+        : new FlowControl.Throttle(limit, period, maxWaiting);
+    }
+    if (problems.count() > before) {
+      return null;
+    }
+    try {
+      return new FlowControl(key, rate, debounce, batch, throttle, maxKeys);
+    } catch (IllegalArgumentException e) {
+      problems.add(node.path(), e.getMessage());
+      return null;
+    }
+  }
+
+  private static Integer requiredCount(ConfigNode node, String key) {
+    if (!node.has(key)) {
+      node.required(key, "a whole number, at least 1");
+      return null;
+    }
+    return node.integer(key, null, 1, 1_000_000);
+  }
+
+  private static Duration requiredDuration(ConfigNode node, String key) {
+    if (!node.has(key)) {
+      node.required(key, "a duration such as 10s");
+      return null;
+    }
+    return node.duration(key, null, ONE_MS);
   }
 
   /**

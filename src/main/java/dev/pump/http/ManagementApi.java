@@ -1,9 +1,9 @@
 package dev.pump.http;
 
 import dev.pump.pipeline.Pipeline;
+import dev.pump.trigger.FireResult;
 import dev.pump.trigger.CronSchedule;
 import dev.pump.trigger.Trigger;
-import dev.pump.trigger.TriggerEvent;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -158,12 +158,13 @@ public final class ManagementApi {
       HttpErrors.send(ctx, 400, e.getMessage());
       return;
     }
-    Optional<TriggerEvent> event = trigger.fire(args);
-    if (event.isEmpty()) {
-      HttpErrors.send(ctx, 409, "trigger '" + trigger.id() + "' is paused");
-      return;
+    FireResult result = trigger.submit(args);
+    switch (result.status()) {
+      case PAUSED -> HttpErrors.send(ctx, 409, "trigger '" + trigger.id() + "' is paused");
+      case REFUSED -> HttpErrors.send(ctx, 429, result.reason());
+      case HELD -> ok(ctx, 202, new JsonObject().put("trigger", trigger.id()).put("held", result.reason()));
+      case FIRED -> ok(ctx, 202, new JsonObject().put("trigger", trigger.id()).put("firing", result.event().firing()));
     }
-    ok(ctx, 202, new JsonObject().put("trigger", trigger.id()).put("firing", event.get().firing()));
   }
 
   private void pauseOrResume(RoutingContext ctx, boolean pause) {

@@ -21,7 +21,12 @@ class ScheduleBoundsConfigTest {
   Path dir;
 
   private Path write(String trigger) throws IOException {
-    return Files.writeString(dir.resolve("b.yaml"), """
+    return writeOneTrigger(dir, trigger);
+  }
+
+  /** A configuration file in {@code dir} with one pipeline whose only trigger is {@code trigger} (YAML flow style). */
+  static Path writeOneTrigger(Path dir, String trigger) throws IOException {
+    return Files.writeString(dir.resolve("one-trigger.yaml"), """
       pipelines:
         - id: p
           source: { type: clock }

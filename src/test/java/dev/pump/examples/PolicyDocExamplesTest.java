@@ -6,6 +6,7 @@ import dev.pump.config.PumpAssembler;
 import dev.pump.config.PumpConfig;
 import dev.pump.testing.SettableClock;
 import dev.pump.trigger.CronTrigger;
+import dev.pump.trigger.FlowControl;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,5 +60,20 @@ class PolicyDocExamplesTest {
     payroll.checkDue().await(20, TimeUnit.SECONDS);
     assertThat(payroll.fireCount()).isEqualTo(1);
     assertThat(payroll.excludedSlots()).isEqualTo(2);
+  }
+
+  @Test
+  void theFlowControlExampleLoadsAndGivesEachTriggerItsFlow(Vertx vertx) throws Exception {
+    String yaml = ReadmeExamplesTest.blocks(Path.of("docs/policies.md"), "yaml").stream()
+      .filter(block -> block.contains("flow:")).findFirst().orElseThrow();
+    PumpConfig config = new ConfigLoader(Map.of()).load(vertx, Files.writeString(dir.resolve("flow.yaml"), yaml))
+      .await(20, TimeUnit.SECONDS);
+    app = PumpAssembler.assemble(config, PumpApplication.builder().vertx(vertx));
+
+    FlowControl webhook = app.trigger("account-changed").orElseThrow().flowControl().orElseThrow();
+    assertThat(webhook.key()).isEqualTo("/account_id");
+    assertThat(webhook.throttle()).isEqualTo(new FlowControl.Throttle(1, Duration.ofSeconds(30), 100));
+    assertThat(app.trigger("audit").orElseThrow().flowControl().orElseThrow().batch())
+      .isEqualTo(new FlowControl.Batch(500, Duration.ofSeconds(5)));
   }
 }
