@@ -126,7 +126,8 @@ public abstract class Trigger extends VerticleBase {
    * {@code <trigger id>:<random per process><sequence>}.
    *
    * @param args arguments for {@code cycle()}; {@code null} means none
-   * @return the event that was published, or empty when the trigger is paused
+   * @return the event that was published, or empty when the trigger is paused, or when its flow control
+   *     held or refused the fire ({@link #submit(JsonObject)} tells which)
    */
   public Optional<TriggerEvent> fire(JsonObject args) {
     return fire(args, null, newFiringId());
@@ -146,7 +147,8 @@ public abstract class Trigger extends VerticleBase {
    *
    * @param scheduledAt the slot this fire stands for, or {@code null}
    * @param firing the unique id of this firing
-   * @return the event that was published, or empty when the trigger is paused
+   * @return the event that was published, or empty when the trigger is paused (or, with no slot, when its
+   *     flow control held or refused the fire)
    */
   protected Optional<TriggerEvent> fire(JsonObject args, Instant scheduledAt, String firing) {
     if (flow != null && scheduledAt == null) {
