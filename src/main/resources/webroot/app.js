@@ -265,6 +265,8 @@
       fireArgs: el('button', { type: 'button', 'data-action': 'fire-args', text: 'Fire with args…',
         title: 'fire now with a JSON object as arguments' }),
       toggle: el('button', { type: 'button', 'data-action': 'pause' }),
+      backfill: el('button', { type: 'button', 'data-action': 'backfill', text: 'Backfill…',
+        title: 'fire every past slot of a time range once, oldest first' }),
     };
     const row = el('tr', { 'data-trigger': t.id },
       el('td', {}, cells.id, cells.type, cells.sources),
@@ -273,11 +275,12 @@
       el('td', {}, cells.last, cells.lastAgo),
       cells.fireCount,
       el('td', {}, cells.state),
-      el('td', {}, el('div', { class: 'actions' }, cells.fire, cells.fireArgs, cells.toggle)));
+      el('td', {}, el('div', { class: 'actions' }, cells.fire, cells.fireArgs, cells.toggle, cells.backfill)));
     const entry = { row, cells, data: t };
     cells.fire.addEventListener('click', () => fire(entry.data.id, undefined));
     cells.fireArgs.addEventListener('click', () => openArgs(entry.data.id));
     cells.toggle.addEventListener('click', () => pauseOrResume(entry));
+    cells.backfill.addEventListener('click', () => backfillOrCancel(entry));
     cells.spec.addEventListener('click', () => {
       if (entry.data.type !== 'cron') return;
       $('cron-expr').value = entry.data.spec;
@@ -304,15 +307,58 @@
     setText(c.last, t.lastFiredAt ? formatTime(t.lastFiredAt) : 'never');
     c.last.title = t.lastFiredAt || '';
     setText(c.fireCount, String(t.fireCount));
-    setText(c.state, t.paused ? 'paused' : 'active');
-    c.state.className = 'pill ' + (t.paused ? 'pill-warn' : 'pill-ok');
+    const ended = t.bounds && t.bounds.ended;
+    setText(c.state, t.paused ? 'paused' : ended ? 'ended' : 'active');
+    c.state.className = 'pill ' + (t.paused || ended ? 'pill-warn' : 'pill-ok');
     const skipped = t.skippedWhilePaused ? t.skippedWhilePaused + ' fire(s) skipped while paused' : '';
     const missed = t.missedSlots ? t.missedSlots + ' slot(s) missed' : '';
-    c.state.title = [skipped, missed].filter(Boolean).join('; ');
+    const excluded = t.bounds && t.bounds.excludedSlots ? t.bounds.excludedSlots + ' slot(s) excluded' : '';
+    c.state.title = [t.pausedReason, ended, skipped, missed, excluded, flowSummary(t.flow)].filter(Boolean).join('; ');
     setText(c.toggle, t.paused ? 'Resume' : 'Pause');
     c.toggle.setAttribute('data-action', t.paused ? 'resume' : 'pause');
     c.fire.disabled = !!t.paused;
     c.fireArgs.disabled = !!t.paused;
+    // time triggers only; a running backfill shows its progress and is cancelled with the same button
+    const running = t.backfill && t.backfill.state === 'running';
+    c.backfill.hidden = t.type !== 'cron' && t.type !== 'periodic';
+    setText(c.backfill, running ? 'Cancel backfill (' + t.backfill.fired + '/' + t.backfill.slots + ')' : 'Backfill…');
+    c.backfill.setAttribute('data-action', running ? 'cancel-backfill' : 'backfill');
+  }
+
+  /** Flow control in a line: keys, what is held (debounced, batched, waiting), the next allowed fire, drops. */
+  function flowSummary(flow) {
+    if (!flow) return '';
+    const parts = ['flow control: ' + flow.keys + ' key(s)'];
+    (flow.streams || []).forEach(s => {
+      const held = [];
+      if (s.debounce) held.push(s.debounce.count + ' debounced until ' + s.debounce.fireAt);
+      if (s.batch) held.push(s.batch.size + ' batched until ' + s.batch.fireAt);
+      if (s.waiting) held.push(s.waiting + ' waiting, next allowed ' + s.nextAllowedAt);
+      if (held.length) parts.push((s.key === null ? 'all' : 'key ' + s.key) + ': ' + held.join(', '));
+    });
+    if (flow.dropped) parts.push(flow.dropped + ' dropped by the rate limit');
+    if (flow.refused) parts.push(flow.refused + ' refused by the throttle');
+    return parts.join('; ');
+  }
+
+  async function backfillOrCancel(row) {
+    const path = '/api/triggers/' + encodeURIComponent(row.data.id) + '/backfill';
+    try {
+      if (row.data.backfill && row.data.backfill.state === 'running') {
+        const progress = await api('DELETE', path);
+        notice('Cancelled backfill of ' + row.data.id + ' after ' + progress.fired + ' of ' + progress.slots + ' slot(s)');
+        return;
+      }
+      const dayAgo = new Date(Date.now() - 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+      const from = window.prompt('Backfill ' + row.data.id + ' from (ISO-8601 instant):', dayAgo);
+      if (!from) return;
+      const to = window.prompt('... to (ISO-8601 instant, not included):', new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
+      if (!to) return;
+      const progress = await api('POST', path, JSON.stringify({ from, to }));
+      notice('Backfilling ' + progress.slots + ' slot(s) of ' + row.data.id + ' at ' + progress.rate + '/s');
+    } catch (err) {
+      if (!(err instanceof AuthNeeded)) notice('Cannot backfill ' + row.data.id + ': ' + err.message, true);
+    }
   }
 
   async function fire(id, body) {

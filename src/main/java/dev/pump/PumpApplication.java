@@ -338,6 +338,14 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   }
 
   @Override
+  public Runnable onCycleOutcome(BiConsumer<TriggerEvent, Boolean> listener) {
+    Objects.requireNonNull(listener, "listener");
+    CycleListener outcome = (source, event, took, failed) -> listener.accept(event, failed);
+    cycleListeners.add(outcome);
+    return () -> cycleListeners.remove(outcome);
+  }
+
+  @Override
   public void fired(Trigger trigger, TriggerEvent event) {
     for (BiConsumer<Trigger, TriggerEvent> listener : fireListeners) {
       listener.accept(trigger, event);

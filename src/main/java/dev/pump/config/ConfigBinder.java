@@ -7,6 +7,8 @@ import dev.pump.source.Overlap;
 import dev.pump.trigger.CatchUp;
 import dev.pump.trigger.CronSchedule;
 import dev.pump.trigger.FiringMode;
+import dev.pump.trigger.FlowControl;
+import dev.pump.trigger.SlotExclusion;
 import dev.pump.trigger.WebhookTrigger;
 import dev.pump.trigger.WebhookTrigger.RateLimit;
 import dev.pump.trigger.WebhookTrigger.Signature;
@@ -20,6 +22,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -53,9 +58,9 @@ final class ConfigBinder {
   static final Map<String, List<String>> TRIGGER_KEYS = orderedMap(
     "cron", withTimePolicyKeys("type", "id", "schedule", "zone", "dst"),
     "periodic", withTimePolicyKeys("type", "id", "interval", "fireAtStart"),
-    "pubsub", List.of("type", "id", "topic"),
+    "pubsub", List.of("type", "id", "topic", "flow"),
     "webhook", List.of("type", "id", "name", "secret", "secretEnv", "signature", "tolerance", "token", "tokenEnv",
-      "rateLimit", "burst"),
+      "rateLimit", "burst", "flow"),
     "opportunistic", List.of("type", "id", "chilldown"),
     "runonce", List.of("type", "id"));
   static final Map<String, List<String>> SOURCE_KEYS = orderedMap(
@@ -326,13 +331,14 @@ final class ConfigBinder {
       case "periodic" -> {
         Duration interval = node.duration("interval", null, ONE_MS);
         Boolean fireAtStart = node.bool("fireAtStart", false);
-        TimePolicy policy = timePolicy(node);
+        TimePolicy policy = timePolicy(node, ZoneId.systemDefault());
         yield id == null || interval == null || fireAtStart == null || policy == null
           ? null : new TriggerConfig.Periodic(id, interval, fireAtStart, policy);
       }
       case "pubsub" -> {
         List<String> topics = topics(node);
-        yield id == null || topics == null ? null : new TriggerConfig.PubSub(id, topics);
+        FlowControl flow = flow(node.object("flow", false, null));
+        yield id == null || topics == null ? null : new TriggerConfig.PubSub(id, topics, flow);
       }
       case "webhook" -> webhook(node, id);
       case "opportunistic" -> {
@@ -347,7 +353,7 @@ final class ConfigBinder {
   private TriggerConfig cron(ConfigNode node, String id) {
     String expression = node.requiredString("schedule", "a cron expression, e.g. \"*/5 * * * *\"");
     ZoneId zone = zone(node, "zone");
-    TimePolicy policy = timePolicy(node);
+    TimePolicy policy = timePolicy(node, zone == null ? ZoneOffset.UTC : zone);
     CronSchedule.DstPolicy dst = dst(node.object("dst", false, null));
     if (expression == null || dst == null) {
       return null;
@@ -390,11 +396,85 @@ final class ConfigBinder {
           + (node.has("name") ? "" : "; a webhook without a name is named after its id"));
       }
     }
+    FlowControl flow = flow(node.object("flow", false, null));
     if (id == null || name == null || secret == null || token == null || signature == null || tolerance == null
       || rateLimit == null) {
       return null;
     }
-    return new TriggerConfig.Webhook(id, name, secret, signature, tolerance, token, rateLimit.orElse(null));
+    return new TriggerConfig.Webhook(id, name, secret, signature, tolerance, token, rateLimit.orElse(null), flow);
+  }
+
+  /**
+   * {@code flow: { key, rateLimit: {limit, period}, debounce: {period, maxWait}, batch: {maxSize, maxWait},
+   * throttle: {limit, period, maxWaiting}, maxKeys }}; {@code null} when absent or invalid (reported).
+   */
+  private FlowControl flow(ConfigNode node) {
+    if (node == null) {
+      return null;
+    }
+    int before = problems.count();
+    node.checkKeys(List.of("key", "rateLimit", "debounce", "batch", "throttle", "maxKeys"));
+    String key = node.string("key", null);
+    ConfigNode rateNode = node.object("rateLimit", false, null);
+    ConfigNode debounceNode = node.object("debounce", false, null);
+    ConfigNode batchNode = node.object("batch", false, null);
+    ConfigNode throttleNode = node.object("throttle", false, null);
+    Integer maxKeys = node.integer("maxKeys", FlowControl.DEFAULT_MAX_KEYS, 1, 1_000_000);
+    FlowControl.Rate rate = null;
+    if (rateNode != null) {
+      rateNode.checkKeys(List.of("limit", "period"));
+      Integer limit = requiredCount(rateNode, "limit");
+      Duration period = requiredDuration(rateNode, "period");
+      rate = limit == null || period == null ? null : new FlowControl.Rate(limit, period);
+    }
+    FlowControl.Debounce debounce = null;
+    if (debounceNode != null) {
+      debounceNode.checkKeys(List.of("period", "maxWait"));
+      Duration period = requiredDuration(debounceNode, "period");
+      Duration maxWait = period == null ? null : debounceNode.duration("maxWait", period.multipliedBy(10), period);
+      debounce = period == null || maxWait == null ? null : new FlowControl.Debounce(period, maxWait);
+    }
+    FlowControl.Batch batch = null;
+    if (batchNode != null) {
+      batchNode.checkKeys(List.of("maxSize", "maxWait"));
+      Integer maxSize = requiredCount(batchNode, "maxSize");
+      Duration maxWait = requiredDuration(batchNode, "maxWait");
+      batch = maxSize == null || maxWait == null ? null : new FlowControl.Batch(maxSize, maxWait);
+    }
+    FlowControl.Throttle throttle = null;
+    if (throttleNode != null) {
+      throttleNode.checkKeys(List.of("limit", "period", "maxWaiting"));
+      Integer limit = requiredCount(throttleNode, "limit");
+      Duration period = requiredDuration(throttleNode, "period");
+      Integer maxWaiting = throttleNode.integer("maxWaiting", FlowControl.DEFAULT_MAX_WAITING, 0, 1_000_000);
+      throttle = limit == null || period == null || maxWaiting == null ? null
+        : new FlowControl.Throttle(limit, period, maxWaiting);
+    }
+    if (problems.count() > before) {
+      return null;
+    }
+    try {
+      return new FlowControl(key, rate, debounce, batch, throttle, maxKeys);
+    } catch (IllegalArgumentException e) {
+      problems.add(node.path(), e.getMessage());
+      return null;
+    }
+  }
+
+  private static Integer requiredCount(ConfigNode node, String key) {
+    if (!node.has(key)) {
+      node.required(key, "a whole number, at least 1");
+      return null;
+    }
+    return node.integer(key, null, 1, 1_000_000);
+  }
+
+  private static Duration requiredDuration(ConfigNode node, String key) {
+    if (!node.has(key)) {
+      node.required(key, "a duration such as 10s");
+      return null;
+    }
+    return node.duration(key, null, ONE_MS);
   }
 
   /**
@@ -521,13 +601,15 @@ final class ConfigBinder {
 
   private static List<String> withTimePolicyKeys(String... keys) {
     List<String> all = new ArrayList<>(List.of(keys));
-    all.addAll(List.of("mode", "catchUp", "catchUpLimit", "startingDeadline", "jitter", "spread"));
+    all.addAll(List.of("mode", "catchUp", "catchUpLimit", "startingDeadline", "jitter", "spread",
+      "startAt", "endAt", "maxFires", "exclude", "pauseOnFailure"));
     return List.copyOf(all);
   }
 
   /** The policy keys of a time trigger; {@code null} when any is invalid (reported). */
-  private TimePolicy timePolicy(ConfigNode node) {
+  private TimePolicy timePolicy(ConfigNode node, ZoneId zone) {
     TimePolicy defaults = TimePolicy.DEFAULT;
+    TimePolicy.Bounds bounds = bounds(node, zone);
     FiringMode mode = choice(node, "mode", FiringMode.class, defaults.mode());
     CatchUp catchUp = choice(node, "catchUp", CatchUp.class, defaults.catchUp());
     Integer limit = node.integer("catchUpLimit", defaults.catchUpLimit(), 1, 100_000);
@@ -535,8 +617,76 @@ final class ConfigBinder {
     Duration jitter = node.duration("jitter", Duration.ZERO, Duration.ZERO);
     Duration spread = node.duration("spread", Duration.ZERO, Duration.ZERO);
     boolean invalid = mode == null || catchUp == null || limit == null || jitter == null || spread == null
-      || (node.has("startingDeadline") && deadline == null);
-    return invalid ? null : new TimePolicy(mode, catchUp, limit, deadline, jitter, spread);
+      || (node.has("startingDeadline") && deadline == null) || bounds == null;
+    return invalid ? null : new TimePolicy(mode, catchUp, limit, deadline, jitter, spread, bounds);
+  }
+
+  /** {@code startAt, endAt, maxFires, exclude, pauseOnFailure}; {@code null} when any is invalid (reported). */
+  private TimePolicy.Bounds bounds(ConfigNode node, ZoneId zone) {
+    int before = problems.count();
+    Instant startAt = instant(node, "startAt");
+    Instant endAt = instant(node, "endAt");
+    Long maxFires = node.number("maxFires", 0L, 1, Long.MAX_VALUE);
+    Integer pauseOnFailure = node.integer("pauseOnFailure", 0, 1, 1_000_000);
+    List<String> exclude = exclusions(node, zone);
+    if (startAt != null && endAt != null && !startAt.isBefore(endAt)) {
+      node.problem("endAt", "must be after startAt (" + startAt + "), got " + endAt);
+    }
+    return problems.count() > before ? null
+      : new TimePolicy.Bounds(startAt, endAt, maxFires, exclude, pauseOnFailure);
+  }
+
+  /** An ISO-8601 instant, {@code 2026-12-01T00:00:00Z} or with an offset; {@code null} when absent or invalid (reported). */
+  private static Instant instant(ConfigNode node, String key) {
+    Object value = node.json().getValue(key);
+    if (value == null) {
+      return null;
+    }
+    String hint = "an ISO-8601 instant such as 2026-12-01T00:00:00Z or 2026-12-01T09:00:00+01:00";
+    if (value instanceof Instant instant) {
+      return instant;
+    }
+    if (value instanceof java.util.Date timestamp) {
+      return timestamp.toInstant(); // an unquoted YAML timestamp
+    }
+    if (value instanceof String text) {
+      try {
+        return OffsetDateTime.parse(text.trim()).toInstant();
+      } catch (DateTimeException e) {
+        node.problem(key, "must be " + hint + ", got \"" + text + "\"");
+        return null;
+      }
+    }
+    node.problem(key, "must be " + hint + ", got " + ConfigNode.describe(value));
+    return null;
+  }
+
+  /** {@code exclude}: one rule or a list of them, each checked in {@code zone}; {@code null} when any is invalid. */
+  private List<String> exclusions(ConfigNode node, ZoneId zone) {
+    Object value = node.json().getValue("exclude");
+    if (value == null) {
+      return List.of();
+    }
+    JsonArray list = value instanceof JsonArray array ? array : new JsonArray().add(value);
+    List<String> rules = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String path = value instanceof JsonArray ? node.pathOf("exclude") + "[" + i + "]" : node.pathOf("exclude");
+      Object rule = list.getValue(i);
+      if (rule instanceof java.util.Date timestamp && timestamp.getTime() % 86_400_000L == 0) {
+        rule = LocalDate.ofInstant(timestamp.toInstant(), ZoneOffset.UTC).toString(); // an unquoted YAML date
+      }
+      if (!(rule instanceof String text)) {
+        problems.add(path, "must be " + SlotExclusion.FORMS + ", in quotes, got " + ConfigNode.describe(rule));
+        continue;
+      }
+      try {
+        SlotExclusion.parse(text, zone);
+        rules.add(text.trim());
+      } catch (IllegalArgumentException e) {
+        problems.add(path, e.getMessage());
+      }
+    }
+    return rules.size() == list.size() ? rules : null;
   }
 
   /** One of an enum's constants, spelled as in YAML ({@code cluster-once}); {@code null} when invalid. */

@@ -117,8 +117,12 @@ public final class PumpAssembler {
     }
     if (config instanceof TriggerConfig.PubSub pubsub) {
       List<String> topics = pubsub.topics();
-      return new PubSubTrigger(app, topics.get(0), topics.subList(1, topics.size()).toArray(String[]::new))
+      PubSubTrigger trigger = new PubSubTrigger(app, topics.get(0), topics.subList(1, topics.size()).toArray(String[]::new))
         .withId(pubsub.id());
+      if (pubsub.flow() != null) {
+        trigger.withFlowControl(pubsub.flow());
+      }
+      return trigger;
     }
     if (config instanceof TriggerConfig.Webhook webhook) {
       WebhookTrigger trigger = new WebhookTrigger(app, webhook.name()).withId(webhook.id())
@@ -128,6 +132,9 @@ public final class PumpAssembler {
       }
       if (!webhook.token().isEmpty()) {
         trigger.withToken(webhook.token());
+      }
+      if (webhook.flow() != null) {
+        trigger.withFlowControl(webhook.flow());
       }
       return webhook.rateLimit() == null ? trigger.withoutRateLimit() : trigger.withRateLimit(webhook.rateLimit());
     }

@@ -1,5 +1,6 @@
 package dev.pump.config;
 
+import dev.pump.trigger.FlowControl;
 import dev.pump.trigger.CronSchedule;
 import dev.pump.trigger.WebhookTrigger;
 import dev.pump.trigger.WebhookTrigger.RateLimit;
@@ -55,8 +56,12 @@ public sealed interface TriggerConfig {
     }
   }
 
-  /** {@code { type: pubsub, id, topic }}: fires on each message on its topic(s). */
-  record PubSub(String id, List<String> topics) implements TriggerConfig {
+  /**
+   * {@code { type: pubsub, id, topic, flow }}: fires on each message on its topic(s).
+   *
+   * @param flow {@code null}: no flow control
+   */
+  record PubSub(String id, List<String> topics, FlowControl flow) implements TriggerConfig {
     public PubSub {
       Objects.requireNonNull(id, "id");
       topics = List.copyOf(topics);
@@ -65,10 +70,16 @@ public sealed interface TriggerConfig {
       }
     }
 
+    /** Without flow control. */
+    public PubSub(String id, List<String> topics) {
+      this(id, topics, null);
+    }
+
     @Override
     public JsonObject toRedactedJson() {
-      return new JsonObject().put("type", "pubsub").put("id", id)
+      JsonObject json = new JsonObject().put("type", "pubsub").put("id", id)
         .put("topic", topics.size() == 1 ? topics.get(0) : new JsonArray(topics));
+      return flow == null ? json : json.put("flow", flow.toJson());
     }
   }
 
@@ -81,10 +92,11 @@ public sealed interface TriggerConfig {
    * @param signature {@link Signature#NONE} exactly when there is no secret
    * @param tolerance how far a Standard Webhooks timestamp may be from now, either way
    * @param token empty for none; never shown
-   * @param rateLimit {@code null}: no rate limit
+   * @param rateLimit {@code null}: no rate limit (of HTTP requests, checked before anything else)
+   * @param flow {@code null}: no flow control (of fires, after the request is accepted)
    */
   record Webhook(String id, String name, String secret, Signature signature, Duration tolerance, String token,
-                 RateLimit rateLimit) implements TriggerConfig {
+                 RateLimit rateLimit, FlowControl flow) implements TriggerConfig {
     public Webhook {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(name, "name");
@@ -97,6 +109,12 @@ public sealed interface TriggerConfig {
       }
     }
 
+    /** Without flow control. */
+    public Webhook(String id, String name, String secret, Signature signature, Duration tolerance, String token,
+                   RateLimit rateLimit) {
+      this(id, name, secret, signature, tolerance, token, rateLimit, null);
+    }
+
     /** No token, the default tolerance and rate limit, and Standard Webhooks signatures if {@code secret} is set. */
     public Webhook(String id, String name, String secret) {
       this(id, name, secret, secret.isEmpty() ? Signature.NONE : Signature.STANDARD,
@@ -105,13 +123,14 @@ public sealed interface TriggerConfig {
 
     @Override
     public JsonObject toRedactedJson() {
-      return new JsonObject().put("type", "webhook").put("id", id).put("name", name)
+      JsonObject json = new JsonObject().put("type", "webhook").put("id", id).put("name", name)
         .put("secret", Redaction.redact(secret))
         .put("signature", signature.configName())
         .put("tolerance", Durations.format(tolerance))
         .put("token", Redaction.redact(token))
         .put("rateLimit", rateLimit == null ? "off" : rateText(rateLimit))
         .put("burst", rateLimit == null ? null : rateLimit.burst());
+      return flow == null ? json : json.put("flow", flow.toJson());
     }
 
     /** @return {@code 100/s}, {@code 10/m}, {@code 5/30s}: the configuration's form of a rate */

@@ -1,6 +1,7 @@
 package dev.pump.http;
 
 import dev.pump.pipeline.Pipeline;
+import dev.pump.trigger.TimeTrigger;
 import dev.pump.trigger.Trigger;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -300,9 +301,10 @@ public final class DashboardRoutes {
     }
   }
 
-  /** The schedule in words; a trigger's spec never changes, so the words are kept per type and spec. */
+  /** The schedule in words; a trigger's spec and bounds never change, so the words are kept per type, spec and bounds. */
   private String words(Trigger trigger) {
-    String key = trigger.type() + '\u0000' + trigger.spec();
+    String key = trigger.type() + '\u0000' + trigger.spec()
+      + (trigger instanceof TimeTrigger time ? '\u0000' + time.bounds().words() : "");
     String known = words.get(key);
     if (known != null) {
       return known;

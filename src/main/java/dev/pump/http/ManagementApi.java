@@ -1,9 +1,9 @@
 package dev.pump.http;
 
 import dev.pump.pipeline.Pipeline;
+import dev.pump.trigger.FireResult;
 import dev.pump.trigger.CronSchedule;
 import dev.pump.trigger.Trigger;
-import dev.pump.trigger.TriggerEvent;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +34,7 @@ import java.util.Optional;
  *       is not a JSON object, 413 over the body limit.</li>
  *   <li>{@code POST /api/triggers/{id}/pause}, {@code /resume}: 200 with the trigger's snapshot; both are
  *       idempotent.</li>
+ *   <li>{@code POST|GET|DELETE /api/triggers/{id}/backfill}: see {@link BackfillRoutes}.</li>
  *   <li>{@code GET /api/pipelines}: an array of pipeline snapshots ({@link Pipeline#snapshot()}: ready,
  *       throttles, error, lastWarning, counters), each with {@code "sources"}: the snapshots of the sources
  *       feeding it; {@code GET /api/pipelines/{id}}: one of them.</li>
@@ -106,6 +107,7 @@ public final class ManagementApi {
     post(router, "/api/triggers/:id/fire", api::requireTrigger, maxBodyBytes, api::fire);
     post(router, "/api/triggers/:id/pause", api::requireTrigger, maxBodyBytes, ctx -> api.pauseOrResume(ctx, true));
     post(router, "/api/triggers/:id/resume", api::requireTrigger, maxBodyBytes, ctx -> api.pauseOrResume(ctx, false));
+    BackfillRoutes.mount(router, view, maxBodyBytes);
 
     router.get("/api/pipelines").handler(api::listPipelines);
     router.get("/api/pipelines/:id").handler(api::getPipeline);
@@ -161,12 +163,13 @@ public final class ManagementApi {
       HttpErrors.send(ctx, 400, e.getMessage());
       return;
     }
-    Optional<TriggerEvent> event = trigger.fire(args);
-    if (event.isEmpty()) {
-      HttpErrors.send(ctx, 409, "trigger '" + trigger.id() + "' is paused");
-      return;
+    FireResult result = trigger.submit(args);
+    switch (result.status()) {
+      case PAUSED -> HttpErrors.send(ctx, 409, "trigger '" + trigger.id() + "' is paused");
+      case REFUSED -> HttpErrors.send(ctx, 429, result.reason());
+      case HELD -> ok(ctx, 202, new JsonObject().put("trigger", trigger.id()).put("held", result.reason()));
+      case FIRED -> ok(ctx, 202, new JsonObject().put("trigger", trigger.id()).put("firing", result.event().firing()));
     }
-    ok(ctx, 202, new JsonObject().put("trigger", trigger.id()).put("firing", event.get().firing()));
   }
 
   private void pauseOrResume(RoutingContext ctx, boolean pause) {

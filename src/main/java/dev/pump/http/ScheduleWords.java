@@ -2,6 +2,9 @@ package dev.pump.http;
 
 import dev.pump.trigger.CronFields;
 import dev.pump.trigger.CronSchedule;
+import dev.pump.trigger.ScheduleBounds;
+import dev.pump.trigger.SlotExclusion;
+import dev.pump.trigger.TimeTrigger;
 import dev.pump.trigger.Trigger;
 
 import java.time.DateTimeException;
@@ -40,6 +43,33 @@ final class ScheduleWords {
    *     for the others
    */
   static String of(Trigger trigger) {
+    String words = unbounded(trigger);
+    if (trigger instanceof TimeTrigger time && !time.bounds().isNone()) {
+      return words + ", " + bounds(time.bounds());
+    }
+    return words;
+  }
+
+  /**
+   * @return a schedule's bounds in words: {@code from ..., until ..., at most 10 fires, except on 2026-12-25,
+   *     except every minute, on Saturday and Sunday}
+   */
+  static String bounds(ScheduleBounds bounds) {
+    List<String> parts = new ArrayList<>();
+    ScheduleBounds limits = new ScheduleBounds(bounds.startAt(), bounds.endAt(), bounds.maxFires(),
+      bounds.exclusions().stream().filter(e -> e.cronExpression() == null).toList());
+    if (!limits.isNone()) {
+      parts.add(limits.words());
+    }
+    for (SlotExclusion exclusion : bounds.exclusions()) {
+      if (exclusion.cronExpression() != null) {
+        parts.add("except " + cron(exclusion.cronExpression()));
+      }
+    }
+    return String.join(", ", parts);
+  }
+
+  private static String unbounded(Trigger trigger) {
     String spec = trigger.spec();
     try {
       return switch (trigger.type()) {

@@ -1,7 +1,7 @@
 package dev.pump.http;
 
 import com.fasterxml.jackson.core.StreamWriteConstraints;
-import dev.pump.trigger.TriggerEvent;
+import dev.pump.trigger.FireResult;
 import dev.pump.trigger.WebhookTrigger;
 import dev.pump.trigger.WebhookTrigger.Refusal;
 import dev.pump.trigger.WebhookTrigger.Signature;
@@ -275,19 +275,25 @@ public final class WebhookRoutes {
       HttpErrors.shuttingDown(ctx);
       return;
     }
-    Optional<TriggerEvent> event = trigger.fireDelivery(args, delivery);
-    if (event.isEmpty()) {
+    FireResult result = trigger.submitDelivery(args, delivery);
+    if (result.status() == FireResult.Status.PAUSED || result.status() == FireResult.Status.REFUSED) {
       if (remembered) {
-        // not fired: the sender's retry, once the trigger resumes, must get through
+        // not fired: the sender's retry, once the trigger resumes (or the rate allows), must get through
         guard.replays.forget(delivery);
       }
-      refuse(ctx, trigger, Refusal.PAUSED, 409, "trigger '" + trigger.id() + "' is paused");
+      if (result.status() == FireResult.Status.REFUSED) {
+        refuse(ctx, trigger, Refusal.RATE_LIMIT, 429, result.reason()); // flow control (flow.rateLimit, flow.throttle)
+      } else {
+        refuse(ctx, trigger, Refusal.PAUSED, 409, "trigger '" + trigger.id() + "' is paused");
+      }
       return;
     }
+    JsonObject answer = new JsonObject().put("trigger", trigger.id());
     ctx.response()
       .setStatusCode(202)
       .putHeader("Content-Type", "application/json")
-      .end(new JsonObject().put("trigger", trigger.id()).put("firing", event.get().firing()).encode());
+      .end((result.event() == null ? answer.put("held", result.reason()) : answer.put("firing", result.event().firing()))
+        .encode());
   }
 
   /** Counts the failures of this route (413 from the body handler), then lets the error handler answer. */

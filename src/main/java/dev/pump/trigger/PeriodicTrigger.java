@@ -11,7 +11,8 @@ import java.util.Optional;
  * Fires every {@code interval}, at fixed rate: the n-th slot is {@code start + n * interval}, so
  * neither cycle length nor timer lateness makes it drift. The first fire is one interval after the
  * start, or at the start with {@link #withFireAtStart(boolean)} (the source still waits for its
- * pipeline to be ready).
+ * pipeline to be ready). With {@link #withStartAt(Instant) startAt} the slots are
+ * {@code startAt + n * interval}, the first at {@code startAt}.
  */
 public class PeriodicTrigger extends TimeTrigger {
 
@@ -49,8 +50,9 @@ public class PeriodicTrigger extends TimeTrigger {
 
   @Override
   protected void onStart(Instant now) {
-    anchor = now;
-    if (fireAtStart) {
+    // with a startAt, slots are startAt + n * interval (n >= 0); otherwise one interval apart from the start
+    anchor = bounds().startAt() == null ? now : bounds().startAt().minus(interval);
+    if (fireAtStart && boundsAdmit(now)) {
       fire(new JsonObject(), now, id() + "@" + now);
     }
   }

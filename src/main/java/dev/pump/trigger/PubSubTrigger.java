@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Fires when a message arrives on one of its topics, plain event-bus addresses any verticle can
@@ -68,11 +67,15 @@ public class PubSubTrigger extends Trigger {
   }
 
   private void onMessage(Message<Object> message) {
-    Optional<TriggerEvent> event = fire(argsOf(message.body()));
+    FireResult result = submit(argsOf(message.body()));
     if (message.replyAddress() != null) {
-      message.reply(event
-        .map(e -> new JsonObject().put("trigger", e.trigger()).put("firing", e.firing()))
-        .orElseGet(() -> new JsonObject().put("trigger", id()).put("paused", true)));
+      JsonObject reply = new JsonObject().put("trigger", id());
+      message.reply(switch (result.status()) {
+        case FIRED -> reply.put("firing", result.event().firing());
+        case HELD -> reply.put("held", result.reason());
+        case REFUSED -> reply.put("refused", result.reason());
+        case PAUSED -> reply.put("paused", true);
+      });
     }
   }
 

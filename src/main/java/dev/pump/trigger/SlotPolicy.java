@@ -17,6 +17,10 @@ import java.util.function.Function;
  * with any instant they like; {@link TimeTrigger} feeds it the injected clock when its scheduler
  * wakes it.
  *
+ * <p>{@link ScheduleBounds} shape the slots: none before {@code startAt}, none after {@code endAt}, at most
+ * {@code maxFires} fired, and slots an exclusion matches are skipped and counted. The schedule has
+ * ended when no slot is left ({@link #ended()} says why).
+ *
  * <p>The cursor is the last handled instant: the armed slot is always the first slot after it,
  * never "now plus an interval", so lateness does not accumulate. Not thread-safe: a trigger uses
  * it from its own event loop only (the counters may be read from anywhere).
@@ -25,6 +29,8 @@ final class SlotPolicy {
 
   /** Most slots scanned forwards in one go; beyond it, the recent slots are found from "now". */
   static final int MAX_SCAN = 2_000;
+  /** Most excluded slots in a row looked at before the schedule is taken to have no slot left. */
+  static final int MAX_EXCLUDED_RUN = 100_000;
 
   /** What a wake-up decided: slots to fire now (oldest first) and slots skipped because paused. */
   record Due(List<Instant> toFire, List<Instant> skippedWhilePaused) {
@@ -36,12 +42,20 @@ final class SlotPolicy {
   private final CatchUp catchUp;
   private final int catchUpLimit;
   private final Duration startingDeadline;
+  private final ScheduleBounds bounds;
 
   private Instant cursor;
   private Instant armed;
   private final Deque<Instant> skippedWhilePaused = new ArrayDeque<>();
   private final AtomicLong missed = new AtomicLong();
   private final AtomicLong caughtUp = new AtomicLong();
+  private final AtomicLong excluded = new AtomicLong();
+  private final AtomicLong fired = new AtomicLong();
+  /** Excluded slots between the cursor and the armed slot, counted once the armed slot is due. */
+  private long excludedBeforeArmed;
+  /** Why the last slot search found nothing, when bounds stopped it. */
+  private String stoppedBecause;
+  private volatile String ended;
 
   /**
    * @param slotAfter the first slot strictly after an instant, empty when the schedule ends
@@ -53,6 +67,13 @@ final class SlotPolicy {
    */
   SlotPolicy(Function<Instant, Optional<Instant>> slotAfter, Duration minimumGap, CatchUp catchUp, int catchUpLimit,
              Duration startingDeadline) {
+    this(slotAfter, minimumGap, catchUp, catchUpLimit, startingDeadline, ScheduleBounds.NONE);
+  }
+
+  /** As above, with the slots shaped by {@code bounds}. */
+  SlotPolicy(Function<Instant, Optional<Instant>> slotAfter, Duration minimumGap, CatchUp catchUp, int catchUpLimit,
+             Duration startingDeadline, ScheduleBounds bounds) {
+    this.bounds = Objects.requireNonNull(bounds, "bounds");
     this.slotAfter = Objects.requireNonNull(slotAfter, "slotAfter");
     this.minimumGap = Objects.requireNonNull(minimumGap, "minimumGap");
     this.catchUp = Objects.requireNonNull(catchUp, "catchUp");
@@ -72,8 +93,101 @@ final class SlotPolicy {
 
   /** Computes the next slot after the cursor; call after firing what {@link #due} returned. */
   Instant arm() {
-    armed = slotAfter.apply(cursor).orElse(null);
+    excludedBeforeArmed = 0;
+    if (ended != null) {
+      armed = null;
+      return null;
+    }
+    stoppedBecause = null;
+    armed = nextSlot(cursor, Instant.MAX);
+    if (armed == null && stoppedBecause != null) {
+      ended = stoppedBecause;
+    }
     return armed;
+  }
+
+  /** @return why the schedule has no slot left (end reached, fires used up), or {@code null} while it runs */
+  String ended() {
+    return ended;
+  }
+
+  /** @return slots an exclusion kept from firing, counted once their time has passed */
+  long excluded() {
+    return excluded.get();
+  }
+
+  /** @return slots handed out to fire (due, caught up, fired at start), what {@code maxFires} counts */
+  long fired() {
+    return fired.get();
+  }
+
+  /**
+   * Whether an extra fire at {@code now} (a periodic trigger's fire at start) is within the bounds;
+   * if so it counts as a fire.
+   */
+  boolean admitsFireAt(Instant now) {
+    if (ended != null || (bounds.startAt() != null && now.isBefore(bounds.startAt()))
+        || (bounds.endAt() != null && now.isAfter(bounds.endAt()))) {
+      return false;
+    }
+    if (bounds.exclusionOf(now) != null) {
+      excluded.incrementAndGet();
+      return false;
+    }
+    return !take(List.of(now)).isEmpty();
+  }
+
+  /**
+   * The first slot after {@code after} within the bounds: not before {@code startAt}, not after
+   * {@code endAt}, not excluded. Excluded slots passed on the way are counted when not after
+   * {@code countUpTo} ({@code null}: not counted): {@link Instant#MAX} counts them for the armed slot.
+   */
+  private Instant nextSlot(Instant after, Instant countUpTo) {
+    if (bounds.isNone()) {
+      return slotAfter.apply(after).orElse(null);
+    }
+    Instant from = after;
+    if (bounds.startAt() != null && from.isBefore(bounds.startAt())) {
+      from = bounds.startAt().minusNanos(1);
+    }
+    for (int run = 1; run <= MAX_EXCLUDED_RUN; run++) {
+      Instant slot = slotAfter.apply(from).orElse(null);
+      if (slot == null) {
+        return null;
+      }
+      if (bounds.endAt() != null && slot.isAfter(bounds.endAt())) {
+        stoppedBecause = "endAt " + InstantText.of(bounds.endAt()) + " passed";
+        return null;
+      }
+      SlotExclusion rule = bounds.exclusionOf(slot);
+      if (rule == null) {
+        return slot;
+      }
+      if (countUpTo == Instant.MAX) {
+        excludedBeforeArmed++;
+      } else if (countUpTo != null && !slot.isAfter(countUpTo)) {
+        excluded.incrementAndGet();
+      }
+      // a long run inside an excluded date range skips to its end instead of visiting every slot
+      Instant resume = rule.resumeAfter(slot);
+      from = run >= MAX_SCAN && resume.isAfter(slot) ? resume.minusNanos(1) : slot;
+    }
+    stoppedBecause = "no slot outside the exclusions among the next " + MAX_EXCLUDED_RUN + " slots";
+    return null;
+  }
+
+  /** Keeps what {@code maxFires} still allows of {@code slots} (oldest first) and counts them fired. */
+  private List<Instant> take(List<Instant> slots) {
+    if (bounds.maxFires() == 0) {
+      fired.addAndGet(slots.size());
+      return slots;
+    }
+    long left = bounds.maxFires() - fired.get();
+    List<Instant> kept = slots.size() <= left ? slots : slots.subList(0, (int) Math.max(0, left));
+    if (fired.addAndGet(kept.size()) >= bounds.maxFires()) {
+      ended = "maxFires " + bounds.maxFires() + " reached";
+    }
+    return kept;
   }
 
   long missed() {
@@ -92,10 +206,12 @@ final class SlotPolicy {
     if (armed == null || now.isBefore(armed)) {
       return Due.NOTHING;
     }
+    excluded.addAndGet(excludedBeforeArmed);
+    excludedBeforeArmed = 0;
     if (!paused && startingDeadline == null && now.isBefore(armed.plus(minimumGap))) {
       // the usual wake-up: one slot, nothing to scan, nothing to drop
       cursor = armed;
-      List<Instant> one = List.of(armed);
+      List<Instant> one = take(List.of(armed));
       armed = null;
       return new Due(one, List.of());
     }
@@ -114,6 +230,7 @@ final class SlotPolicy {
     int keep = catchUp == CatchUp.ALL ? catchUpLimit : 1;
     List<Instant> toFire = due.subList(Math.max(0, due.size() - keep), due.size());
     missed.addAndGet(due.size() - toFire.size());
+    toFire = take(toFire);
     caughtUp.addAndGet(Math.max(0, toFire.size() - 1));
     return new Due(List.copyOf(toFire), List.of());
   }
@@ -128,7 +245,7 @@ final class SlotPolicy {
     if (catchUp == CatchUp.NONE || !lastFired.isBefore(now)) {
       return List.of();
     }
-    List<Instant> slots = recentSlots(lastFired, now, catchUp == CatchUp.ALL ? catchUpLimit : 1);
+    List<Instant> slots = take(recentSlots(lastFired, now, catchUp == CatchUp.ALL ? catchUpLimit : 1));
     caughtUp.addAndGet(slots.size());
     return slots;
   }
@@ -144,7 +261,7 @@ final class SlotPolicy {
     if (catchUp == CatchUp.NONE || skipped.isEmpty()) {
       return List.of();
     }
-    List<Instant> toFire = catchUp == CatchUp.LATEST ? skipped.subList(skipped.size() - 1, skipped.size()) : skipped;
+    List<Instant> toFire = take(catchUp == CatchUp.LATEST ? skipped.subList(skipped.size() - 1, skipped.size()) : skipped);
     caughtUp.addAndGet(toFire.size());
     return List.copyOf(toFire);
   }
@@ -166,7 +283,7 @@ final class SlotPolicy {
         missed.addAndGet(due.size());
         return recentSlots(slot, now, catchUp == CatchUp.ALL ? catchUpLimit : 1);
       }
-      slot = slotAfter.apply(slot).orElse(null);
+      slot = nextSlot(slot, now);
     }
     return withinDeadline(due, now);
   }
@@ -200,9 +317,8 @@ final class SlotPolicy {
       Instant from = now.minus(window);
       boolean reachedLower = !from.isAfter(lower);
       Deque<Instant> found = new ArrayDeque<>();
-      for (Optional<Instant> s = slotAfter.apply(reachedLower ? lower : from);
-           s.isPresent() && !s.get().isAfter(now); s = slotAfter.apply(s.get())) {
-        found.addLast(s.get());
+      for (Instant s = nextSlot(reachedLower ? lower : from, null); s != null && !s.isAfter(now); s = nextSlot(s, null)) {
+        found.addLast(s);
         if (found.size() > count) {
           found.removeFirst();
         }

@@ -2,16 +2,20 @@ package dev.pump.trigger;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,7 +39,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       or a stable per-trigger amount after the slot, against the thundering herd at :00;
  *       {@code scheduledAt} keeps the slot, {@code firedAt} shows the real time;</li>
  *   <li>{@link #withMode(FiringMode) mode}: in a cluster, fire each slot on one node (the default)
- *       or on every node.</li>
+ *       or on every node;</li>
+ *   <li>bounds ({@link ScheduleBounds}): {@link #withStartAt(Instant) startAt},
+ *       {@link #withEndAt(Instant) endAt}, {@link #withMaxFires(long) maxFires} and
+ *       {@link #withExclusions(List) exclusions} (dates, date ranges, cron expressions: a holiday
+ *       calendar); excluded slots are counted, never fired;</li>
+ *   <li>{@link #withPauseOnFailure(int) pauseOnFailure}: pause after N failed cycles in a row of the
+ *       sources this trigger drives, with the reason in the snapshot.</li>
  * </ul>
  */
 public abstract class TimeTrigger extends Trigger {
@@ -48,6 +58,13 @@ public abstract class TimeTrigger extends Trigger {
   private Duration startingDeadline;
   private Duration jitter = Duration.ZERO;
   private Duration spread = Duration.ZERO;
+  private ScheduleBounds bounds = ScheduleBounds.NONE;
+  private int pauseOnFailure;
+  private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  private Runnable stopCountingFailures;
+  private boolean endLogged;
+  private final AtomicLong backfills = new AtomicLong();
+  private volatile Backfill backfill;
 
   // confined to the trigger's event loop (the scheduler's thread)
   private SlotPolicy policy;
@@ -124,6 +141,63 @@ public abstract class TimeTrigger extends Trigger {
     return this;
   }
 
+  /** No slot before {@code startAt} fires ({@code null}: from start); a periodic trigger's slots count from it. */
+  public TimeTrigger withStartAt(Instant startAt) {
+    bounds = bounds.withStartAt(startAt);
+    return this;
+  }
+
+  /** No slot after {@code endAt} fires, and the schedule ends there ({@code null}: never). */
+  public TimeTrigger withEndAt(Instant endAt) {
+    bounds = bounds.withEndAt(endAt);
+    return this;
+  }
+
+  /**
+   * The schedule ends once {@code maxFires} slots have fired (counted since this trigger started, on
+   * every node alike: in a cluster a slot another node fired counts too); 0 for no limit.
+   */
+  public TimeTrigger withMaxFires(long maxFires) {
+    bounds = bounds.withMaxFires(maxFires);
+    return this;
+  }
+
+  /**
+   * Slots matching any of these rules are counted as excluded and never fire: a date
+   * ({@code 2026-12-25}), a date range ({@code 2026-12-24..2026-12-26}, both days included) or a cron
+   * expression ({@code "* * * * 0,6"}), all read in the trigger's zone (the system zone for a
+   * trigger without one).
+   *
+   * @throws IllegalArgumentException quoting the first rule that is none of these
+   */
+  public TimeTrigger withExclusions(List<String> rules) {
+    ZoneId in = zone().orElse(ZoneId.systemDefault());
+    bounds = bounds.withExclusions(rules.stream().map(rule -> SlotExclusion.parse(rule, in)).toList());
+    return this;
+  }
+
+  /** @return where the schedule begins and ends, and what it excludes */
+  public ScheduleBounds bounds() {
+    return bounds;
+  }
+
+  /**
+   * Pauses the trigger after {@code failures} cycles in a row, run for its fires, failed (the reason
+   * is logged and shown as {@code pausedReason}); a successful cycle starts the count again, and so
+   * does {@link #resume()}. 0 turns it off.
+   */
+  public TimeTrigger withPauseOnFailure(int failures) {
+    if (failures < 0) {
+      throw new IllegalArgumentException("pauseOnFailure must be at least 1 (or 0 for off), got " + failures);
+    }
+    this.pauseOnFailure = failures;
+    return this;
+  }
+
+  public int pauseOnFailure() {
+    return pauseOnFailure;
+  }
+
   private static Duration requireNotNegative(Duration value, String what) {
     Objects.requireNonNull(value, what);
     if (value.isNegative()) {
@@ -148,7 +222,10 @@ public abstract class TimeTrigger extends Trigger {
     running = true;
     scheduler = runtime.timeSchedulers().current();
     scheduler.join();
-    policy = new SlotPolicy(this::nextSlot, minimumGap(), catchUp, catchUpLimit, startingDeadline);
+    policy = new SlotPolicy(this::nextSlot, minimumGap(), catchUp, catchUpLimit, startingDeadline, bounds);
+    if (pauseOnFailure > 0) {
+      stopCountingFailures = runtime.onCycleOutcome(this::cycleFinished);
+    }
     Instant now = clock().instant();
     policy.start(now);
     onStart(now);
@@ -172,6 +249,14 @@ public abstract class TimeTrigger extends Trigger {
   @Override
   public Future<?> stop() {
     running = false;
+    Backfill current = backfill;
+    if (current != null) {
+      current.cancel();
+    }
+    if (stopCountingFailures != null) {
+      stopCountingFailures.run();
+      stopCountingFailures = null;
+    }
     if (scheduler != null) {
       scheduler.remove(this);
     }
@@ -216,8 +301,128 @@ public abstract class TimeTrigger extends Trigger {
     });
   }
 
+  /** @return slots an exclusion kept from firing, once their time has passed */
+  public long excludedSlots() {
+    SlotPolicy started = policy;
+    return started == null ? 0 : started.excluded();
+  }
+
+  /** @return why the schedule has no slot left ({@code endAt} passed, {@code maxFires} reached), if it ended */
+  public Optional<String> ended() {
+    SlotPolicy started = policy;
+    return Optional.ofNullable(started == null ? null : started.ended());
+  }
+
+  /**
+   * For a trigger's own extra fire at {@code now} (a periodic trigger's fire at start): whether the
+   * bounds allow it; if they do, it counts towards {@code maxFires}.
+   */
+  protected final boolean boundsAdmit(Instant now) {
+    return policy.admitsFireAt(now);
+  }
+
+  /**
+   * Fires every slot in {@code [from, to)} once, oldest first, at most {@code rate} per second
+   * ({@link Backfill}): slots already fired by an earlier backfill, or claimed by another node, are
+   * skipped; excluded slots are left out. One backfill runs at a time per trigger.
+   *
+   * @param rate slots per second, 1 to {@value Backfill#MAX_RATE}
+   * @return the started backfill; failed with an {@link IllegalArgumentException} naming {@code from},
+   *     {@code to} or {@code rate} for a bad range (to not after from, to in the future, more than
+   *     {@value Backfill#MAX_SLOTS} slots) or rate, with an {@link IllegalStateException} when the
+   *     trigger is not running or a backfill of it still is
+   */
+  public Future<Backfill> backfill(Instant from, Instant to, int rate) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    if (!from.isBefore(to)) {
+      return Future.failedFuture(new IllegalArgumentException("to (" + to + ") must be after from (" + from + ")"));
+    }
+    if (rate < 1 || rate > Backfill.MAX_RATE) {
+      return Future.failedFuture(new IllegalArgumentException("rate must be a whole number of slots per second from 1 to "
+        + Backfill.MAX_RATE + ", got " + rate));
+    }
+    Promise<Backfill> started = Promise.promise();
+    return onContext(() -> startBackfill(from, to, rate, started)).compose(v -> started.future());
+  }
+
+  private void startBackfill(Instant from, Instant to, int rate, Promise<Backfill> started) {
+    Instant now = clock().instant();
+    Backfill previous = backfill;
+    if (!running) {
+      started.fail(new IllegalStateException(this + " is not running"));
+      return;
+    }
+    if (previous != null && previous.state() == Backfill.State.RUNNING) {
+      started.fail(new IllegalStateException("backfill " + previous.id() + " of " + this + " is still running: cancel it first"));
+      return;
+    }
+    if (to.isAfter(now)) {
+      started.fail(new IllegalArgumentException("to (" + to + ") must not be after now (" + now + "): a backfill fires past slots"));
+      return;
+    }
+    List<Instant> slots = new ArrayList<>();
+    long excluded = 0;
+    for (Optional<Instant> slot = slotAfter(from.minusNanos(1)); slot.isPresent() && slot.get().isBefore(to);
+         slot = slotAfter(slot.get())) {
+      if (bounds.exclusionOf(slot.get()) != null) {
+        excluded++;
+      } else {
+        slots.add(slot.get());
+      }
+      if (slots.size() > Backfill.MAX_SLOTS || slots.size() + excluded > 10L * Backfill.MAX_SLOTS) {
+        started.fail(new IllegalArgumentException("from/to: the range from " + from + " to " + to + " holds more than "
+          + Backfill.MAX_SLOTS + " slots: backfill it in parts"));
+        return;
+      }
+    }
+    Backfill next = new Backfill(this, id() + "-backfill-" + backfills.incrementAndGet(), from, to, rate, slots, excluded, now);
+    backfill = next;
+    next.start();
+    started.complete(next);
+  }
+
+  /** @return the running backfill, or the last one */
+  public Optional<Backfill> lastBackfill() {
+    return Optional.ofNullable(backfill);
+  }
+
+  /**
+   * Cancels the running backfill: slots not fired yet are not fired.
+   *
+   * @return the backfill (cancelled, or already finished), empty if there never was one
+   */
+  public Future<Optional<Backfill>> cancelBackfill() {
+    Backfill current = backfill;
+    return current == null ? Future.succeededFuture(Optional.empty()) : current.cancel().map(v -> Optional.of(current));
+  }
+
+  /** Counts failed cycles in a row run for this trigger's fires; on the source's context. */
+  private void cycleFinished(TriggerEvent event, boolean failed) {
+    if (!event.trigger().equals(id())) {
+      return;
+    }
+    if (!failed) {
+      consecutiveFailures.set(0);
+      return;
+    }
+    int failures = consecutiveFailures.incrementAndGet();
+    if (failures == pauseOnFailure && !isPaused()) {
+      String reason = "paused after " + failures + " failed cycle(s) in a row (pauseOnFailure: " + pauseOnFailure
+        + "), the last for firing " + event.firing();
+      LOG.warn("{}: {}", this, reason);
+      pause(reason);
+    }
+  }
+
+  /** @return failed cycles in a row counted by {@code pauseOnFailure} */
+  public int consecutiveFailures() {
+    return consecutiveFailures.get();
+  }
+
   @Override
   public void resume() {
+    consecutiveFailures.set(0);
     super.resume();
     if (isDeployed()) {
       onContext(() -> {
@@ -267,6 +472,10 @@ public abstract class TimeTrigger extends Trigger {
     armed = next;
     if (next == null) {
       wakeAtNanos = TimeScheduler.NOT_WAITING;
+      if (policy.ended() != null && !endLogged) {
+        endLogged = true;
+        LOG.info("{}: schedule ended: {}", this, policy.ended());
+      }
       return;
     }
     wakeAtNanos = TimeSchedulers.epochNanos(jitter.isZero() && spread.isZero() ? next : next.plus(delayOf(next)));
@@ -348,6 +557,14 @@ public abstract class TimeTrigger extends Trigger {
         .put("startingDeadline", startingDeadline == null ? null : startingDeadline.toString())
         .put("jitter", jitter.toString())
         .put("spread", spread.toString())
-        .put("spreadOffset", spreadOffset().toString()));
+        .put("spreadOffset", spreadOffset().toString()))
+      .put("bounds", bounds.toJson()
+        .put("excludedSlots", excludedSlots())
+        .put("fired", policy == null ? 0 : policy.fired())
+        .put("ended", ended().orElse(null)))
+      .put("backfill", backfill == null ? null : backfill.toJson())
+      .put("pauseOnFailure", pauseOnFailure == 0 ? null : new JsonObject()
+        .put("after", pauseOnFailure)
+        .put("consecutiveFailures", consecutiveFailures.get()));
   }
 }

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -48,10 +49,15 @@ public abstract class Trigger extends VerticleBase {
   private volatile String id;
   private volatile String address;
   private volatile boolean paused;
+  private volatile String pausedReason;
   private volatile Instant lastFiredAt;
   private final AtomicLong fireCount = new AtomicLong();
   private final AtomicLong skippedWhilePaused = new AtomicLong();
   private final Set<String> sources = new CopyOnWriteArraySet<>();
+  // flow control of an event trigger; the gate and the timer fields are guarded by the gate's lock
+  private volatile FlowGate flow;
+  private long flowTimer = -1;
+  private Instant flowTimerAt;
 
   /**
    * Registers the trigger with its application under a default id such as {@code cron-1}.
@@ -120,7 +126,8 @@ public abstract class Trigger extends VerticleBase {
    * {@code <trigger id>:<random per process><sequence>}.
    *
    * @param args arguments for {@code cycle()}; {@code null} means none
-   * @return the event that was published, or empty when the trigger is paused
+   * @return the event that was published, or empty when the trigger is paused, or when its flow control
+   *     held or refused the fire ({@link #submit(JsonObject)} tells which)
    */
   public Optional<TriggerEvent> fire(JsonObject args) {
     return fire(args, null, newFiringId());
@@ -140,9 +147,120 @@ public abstract class Trigger extends VerticleBase {
    *
    * @param scheduledAt the slot this fire stands for, or {@code null}
    * @param firing the unique id of this firing
-   * @return the event that was published, or empty when the trigger is paused
+   * @return the event that was published, or empty when the trigger is paused (or, with no slot, when its
+   *     flow control held or refused the fire)
    */
   protected Optional<TriggerEvent> fire(JsonObject args, Instant scheduledAt, String firing) {
+    if (flow != null && scheduledAt == null) {
+      return submit(args, firing).fired();
+    }
+    return publish(args, scheduledAt, firing);
+  }
+
+  /**
+   * Applies flow control ({@link FlowControl}) to an event trigger: from then on every fire of it with no
+   * scheduled slot (a webhook delivery, a pub/sub message, a manual fire) goes through it. Only before
+   * the application is started.
+   *
+   * @throws IllegalArgumentException for a time trigger, whose slots are shaped by its bounds instead
+   * @throws IllegalStateException once deployed
+   */
+  public Trigger withFlowControl(FlowControl control) {
+    Objects.requireNonNull(control, "control");
+    if (this instanceof TimeTrigger) {
+      throw new IllegalArgumentException("flow control applies to event triggers (webhook, pubsub, custom), not to "
+        + this + ": shape a schedule with startAt, endAt, maxFires and exclude");
+    }
+    if (isDeployed()) {
+      throw new IllegalStateException(this + " is already deployed: set its flow control before start");
+    }
+    flow = new FlowGate(control);
+    return this;
+  }
+
+  /** @return the flow control of this trigger, if any */
+  public Optional<FlowControl> flowControl() {
+    FlowGate gate = flow;
+    return gate == null ? Optional.empty() : Optional.of(gate.control());
+  }
+
+  /**
+   * Fires now through flow control, with a fresh firing id: like {@link #fire(JsonObject)}, and says
+   * whether the fire was published, held for later, refused (and why), or dropped while paused.
+   */
+  public FireResult submit(JsonObject args) {
+    return submit(args, newFiringId());
+  }
+
+  /** Like {@link #submit(JsonObject)} with a caller-chosen firing id (used if the event fires at once). */
+  protected FireResult submit(JsonObject args, String firing) {
+    FlowGate gate = flow;
+    if (gate == null || paused) {
+      return FireResult.of(publish(args, null, firing));
+    }
+    JsonObject offered = args == null ? new JsonObject() : args;
+    FlowGate.Decision decision;
+    synchronized (gate) {
+      decision = gate.offer(offered, clock().instant());
+      rearmFlow(gate);
+    }
+    List<JsonObject> fires = decision.fires();
+    int own = decision.verdict() == FlowGate.Verdict.FIRE ? fires.size() - 1 : fires.size();
+    for (int i = 0; i < own; i++) {
+      publish(fires.get(i), null, newFiringId()); // events released by an eviction
+    }
+    return switch (decision.verdict()) {
+      case FIRE -> FireResult.of(publish(fires.get(own), null, firing));
+      case HELD -> new FireResult(FireResult.Status.HELD, null, decision.reason());
+      case REFUSED -> new FireResult(FireResult.Status.REFUSED, null, decision.reason());
+    };
+  }
+
+  /**
+   * Fires what flow control holds whose time has come by the injected clock (debounced and batched
+   * events, fires waiting for the throttle). A Vert.x timer does this by itself; tests call it after
+   * moving the clock.
+   *
+   * @return how many fires were published
+   */
+  public int releaseDueFlow() {
+    FlowGate gate = flow;
+    if (gate == null) {
+      return 0;
+    }
+    List<JsonObject> fires;
+    synchronized (gate) {
+      if (flowTimer >= 0) {
+        runtime.vertx().cancelTimer(flowTimer); // called by hand (a test), not by the timer
+        flowTimer = -1;
+      }
+      fires = gate.due(clock().instant());
+      rearmFlow(gate);
+    }
+    int published = 0;
+    for (JsonObject args : fires) {
+      if (publish(args, null, newFiringId()).isPresent()) {
+        published++;
+      }
+    }
+    return published;
+  }
+
+  /** Sets the timer to the earliest instant something held is due; under the gate's lock. */
+  private void rearmFlow(FlowGate gate) {
+    Instant next = gate.nextDeadline();
+    if (next == null || (flowTimer >= 0 && !flowTimerAt.isAfter(next))) {
+      return;
+    }
+    if (flowTimer >= 0) {
+      runtime.vertx().cancelTimer(flowTimer);
+    }
+    long delay = Math.max(1, java.time.Duration.between(clock().instant(), next).toMillis());
+    flowTimerAt = next;
+    flowTimer = runtime.vertx().setTimer(delay, t -> releaseDueFlow());
+  }
+
+  private Optional<TriggerEvent> publish(JsonObject args, Instant scheduledAt, String firing) {
     if (paused) {
       skippedWhilePaused.incrementAndGet();
       return Optional.empty();
@@ -167,9 +285,21 @@ public abstract class Trigger extends VerticleBase {
     paused = true;
   }
 
+  /** Pauses, and says why in the snapshot ({@code pausedReason}) until resumed. */
+  protected final void pause(String reason) {
+    pausedReason = reason;
+    pause();
+  }
+
   /** Fires again from the next slot on; skipped slots are not made up. */
   public void resume() {
     paused = false;
+    pausedReason = null;
+  }
+
+  /** @return why the trigger paused itself (e.g. after failed cycles); empty when running or paused by hand */
+  public Optional<String> pausedReason() {
+    return paused ? Optional.ofNullable(pausedReason) : Optional.empty();
   }
 
   public boolean isPaused() {
@@ -233,11 +363,23 @@ public abstract class Trigger extends VerticleBase {
       .put("spec", spec())
       .put("zone", zone().map(ZoneId::getId).orElse(null))
       .put("paused", paused)
+      .put("pausedReason", pausedReason().orElse(null))
       .put("lastFiredAt", lastFiredAt == null ? null : lastFiredAt.toString())
       .put("nextFireAt", nextFireAt().map(Instant::toString).orElse(null))
       .put("fireCount", fireCount.get())
       .put("skippedWhilePaused", skippedWhilePaused.get())
-      .put("sources", new JsonArray(sources.stream().sorted().toList()));
+      .put("sources", new JsonArray(sources.stream().sorted().toList()))
+      .put("flow", flowSnapshot());
+  }
+
+  private JsonObject flowSnapshot() {
+    FlowGate gate = flow;
+    if (gate == null) {
+      return null;
+    }
+    synchronized (gate) {
+      return gate.snapshot(clock().instant(), 20);
+    }
   }
 
   static String requireValidId(String value, String what) {

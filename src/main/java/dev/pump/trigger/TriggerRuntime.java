@@ -3,6 +3,7 @@ package dev.pump.trigger;
 import io.vertx.core.Vertx;
 
 import java.time.InstantSource;
+import java.util.function.BiConsumer;
 
 /**
  * What a trigger needs from the application it belongs to. {@code dev.pump.PumpApplication}
@@ -49,6 +50,15 @@ public interface TriggerRuntime {
    * @return removes the listener
    */
   Runnable onCycleEnded(Runnable listener);
+
+  /**
+   * Calls {@code listener} whenever a cycle of any source of the application ends, on the source's
+   * context, with the event the cycle ran for and whether it failed: a time trigger with
+   * {@code pauseOnFailure} counts the failed cycles of its own fires.
+   *
+   * @return removes the listener
+   */
+  Runnable onCycleOutcome(BiConsumer<TriggerEvent, Boolean> listener);
 
   /**
    * @return where time triggers claim slots and remember their last slot; in memory unless the

@@ -319,6 +319,14 @@ public class WebhookTrigger extends Trigger {
     return deliveryId == null ? fire(body) : fire(body, null, deliveryId);
   }
 
+  /**
+   * Like {@link #fireDelivery}, through the trigger's flow control: says whether the delivery fired,
+   * was held (debounced, batched, throttled) or refused (rate limit, throttle full), or met a pause.
+   */
+  public FireResult submitDelivery(JsonObject body, String deliveryId) {
+    return deliveryId == null ? submit(body) : submit(body, deliveryId);
+  }
+
   @Override
   public String spec() {
     return "/webhooks/" + name;

@@ -239,7 +239,7 @@ class ConfigValidationTest {
             triggers: [{ type: cron, id: c, schedule: "* * * * *", interval: 10s }]
             sink: { type: log }
         """,
-        "pipelines[0].triggers[0].interval: unknown key (known keys: type, id, schedule, zone, dst, mode, catchUp, catchUpLimit, startingDeadline, jitter, spread)"),
+        "pipelines[0].triggers[0].interval: unknown key (known keys: type, id, schedule, zone, dst, mode, catchUp, catchUpLimit, startingDeadline, jitter, spread, startAt, endAt, maxFires, exclude, pauseOnFailure)"),
       broken("a periodic trigger without an interval", """
         pipelines:
           - id: p

@@ -226,7 +226,7 @@ class ReadmeExamplesTest {
   }
 
   /** The fenced blocks of {@code language} in a Markdown file, each with its final newline. */
-  private static List<String> blocks(Path markdown, String language) throws IOException {
+  static List<String> blocks(Path markdown, String language) throws IOException {
     List<String> blocks = new ArrayList<>();
     StringBuilder block = null;
     for (String line : Files.readAllLines(markdown)) {

@@ -4,7 +4,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.pump.trigger.ScheduleBounds;
+import dev.pump.trigger.SlotExclusion;
+
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -93,5 +99,15 @@ class ScheduleWordsTest {
     assertThat(ScheduleWords.duration(Duration.ofMinutes(1))).isEqualTo("minute");
     assertThat(ScheduleWords.duration(Duration.ofMinutes(90))).isEqualTo("1 hour 30 minutes");
     assertThat(ScheduleWords.duration(Duration.ofMillis(250))).isEqualTo("250 milliseconds");
+  }
+
+  @Test
+  void boundsFollowTheScheduleWithCronExclusionsInWords() {
+    ScheduleBounds bounds = new ScheduleBounds(Instant.parse("2026-12-01T00:00:00Z"), null, 10,
+      List.of(SlotExclusion.parse("2026-12-24..2026-12-26", ZoneOffset.UTC),
+        SlotExclusion.parse("* * * * 0,6", ZoneOffset.UTC)));
+    assertThat(ScheduleWords.bounds(bounds)).isEqualTo(
+      "from 2026-12-01T00:00:00Z, at most 10 fires, except on 2026-12-24 to 2026-12-26, "
+        + "except every minute, on Saturday and Sunday");
   }
 }
