@@ -661,6 +661,22 @@ final class ConfigBinder {
     return null;
   }
 
+  /**
+   * An unquoted YAML date ({@code 2026-12-25}) as its text: snakeyaml reads it as a timestamp at midnight
+   * UTC, which the YAML reader hands over as a {@code Date}, an {@code Instant} or its ISO text.
+   */
+  private static Object unquotedYamlDate(Object value) {
+    Instant at = value instanceof java.util.Date date ? date.toInstant()
+      : value instanceof Instant instant ? instant
+      : value instanceof String text && MIDNIGHT_UTC.matcher(text).matches() ? Instant.parse(text)
+      : null;
+    return at != null && at.getEpochSecond() % 86_400 == 0 && at.getNano() == 0
+      ? LocalDate.ofInstant(at, ZoneOffset.UTC).toString() : value;
+  }
+
+  private static final java.util.regex.Pattern MIDNIGHT_UTC =
+    java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T00:00(:00)?Z");
+
   /** {@code exclude}: one rule or a list of them, each checked in {@code zone}; {@code null} when any is invalid. */
   private List<String> exclusions(ConfigNode node, ZoneId zone) {
     Object value = node.json().getValue("exclude");
@@ -672,9 +688,7 @@ final class ConfigBinder {
     for (int i = 0; i < list.size(); i++) {
       String path = value instanceof JsonArray ? node.pathOf("exclude") + "[" + i + "]" : node.pathOf("exclude");
       Object rule = list.getValue(i);
-      if (rule instanceof java.util.Date timestamp && timestamp.getTime() % 86_400_000L == 0) {
-        rule = LocalDate.ofInstant(timestamp.toInstant(), ZoneOffset.UTC).toString(); // an unquoted YAML date
-      }
+      rule = unquotedYamlDate(rule);
       if (!(rule instanceof String text)) {
         problems.add(path, "must be " + SlotExclusion.FORMS + ", in quotes, got " + ConfigNode.describe(rule));
         continue;
