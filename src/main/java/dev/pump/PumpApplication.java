@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -77,6 +78,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final List<BiConsumer<Trigger, TriggerEvent>> fireListeners = new CopyOnWriteArrayList<>();
   private final List<CycleListener> cycleListeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> cycleEndedListeners = new CopyOnWriteArrayList<>();
+  private final Map<String, List<BiConsumer<TriggerEvent, Boolean>>> cycleOutcomeListeners = new ConcurrentHashMap<>();
 
   // guarded by this
   private final Map<String, Trigger> triggers = new LinkedHashMap<>();
@@ -325,6 +327,12 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     for (CycleListener listener : cycleListeners) {
       listener.cycleFinished(source, event, took, failed);
     }
+    List<BiConsumer<TriggerEvent, Boolean>> outcomes = cycleOutcomeListeners.get(event.trigger());
+    if (outcomes != null) {
+      for (BiConsumer<TriggerEvent, Boolean> listener : outcomes) {
+        listener.accept(event, failed);
+      }
+    }
     for (Runnable listener : cycleEndedListeners) {
       listener.run();
     }
@@ -338,11 +346,14 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   }
 
   @Override
-  public Runnable onCycleOutcome(BiConsumer<TriggerEvent, Boolean> listener) {
+  public Runnable onCycleOutcome(String triggerId, BiConsumer<TriggerEvent, Boolean> listener) {
+    Objects.requireNonNull(triggerId, "triggerId");
     Objects.requireNonNull(listener, "listener");
-    CycleListener outcome = (source, event, took, failed) -> listener.accept(event, failed);
-    cycleListeners.add(outcome);
-    return () -> cycleListeners.remove(outcome);
+    cycleOutcomeListeners.computeIfAbsent(triggerId, id -> new CopyOnWriteArrayList<>()).add(listener);
+    return () -> cycleOutcomeListeners.computeIfPresent(triggerId, (id, list) -> {
+      list.remove(listener);
+      return list.isEmpty() ? null : list;
+    });
   }
 
   @Override

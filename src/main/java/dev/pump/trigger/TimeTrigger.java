@@ -224,7 +224,7 @@ public abstract class TimeTrigger extends Trigger {
     scheduler.join();
     policy = new SlotPolicy(this::nextSlot, minimumGap(), catchUp, catchUpLimit, startingDeadline, bounds);
     if (pauseOnFailure > 0) {
-      stopCountingFailures = runtime.onCycleOutcome(this::cycleFinished);
+      stopCountingFailures = runtime.onCycleOutcome(id(), this::cycleFinished);
     }
     Instant now = clock().instant();
     policy.start(now);
@@ -399,9 +399,6 @@ public abstract class TimeTrigger extends Trigger {
 
   /** Counts failed cycles in a row run for this trigger's fires; on the source's context. */
   private void cycleFinished(TriggerEvent event, boolean failed) {
-    if (!event.trigger().equals(id())) {
-      return;
-    }
     if (!failed) {
       consecutiveFailures.set(0);
       return;

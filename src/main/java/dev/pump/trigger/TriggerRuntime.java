@@ -52,13 +52,14 @@ public interface TriggerRuntime {
   Runnable onCycleEnded(Runnable listener);
 
   /**
-   * Calls {@code listener} whenever a cycle of any source of the application ends, on the source's
-   * context, with the event the cycle ran for and whether it failed: a time trigger with
-   * {@code pauseOnFailure} counts the failed cycles of its own fires.
+   * Calls {@code listener} whenever a cycle that ran for a fire of the trigger {@code triggerId} ends,
+   * on the source's context, with the event and whether the cycle failed: a time trigger with
+   * {@code pauseOnFailure} counts the failed cycles of its own fires. Keyed by trigger, so that a
+   * cycle reaches only its own trigger's listener, however many triggers listen.
    *
    * @return removes the listener
    */
-  Runnable onCycleOutcome(BiConsumer<TriggerEvent, Boolean> listener);
+  Runnable onCycleOutcome(String triggerId, BiConsumer<TriggerEvent, Boolean> listener);
 
   /**
    * @return where time triggers claim slots and remember their last slot; in memory unless the
