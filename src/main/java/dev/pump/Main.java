@@ -321,10 +321,9 @@ public final class Main {
     }
   }
 
-  /** @return Implementation-Version of the jar's manifest, or "dev" when not run from the jar */
+  /** @return the build's version ({@link BuildInfo}) */
   static String version() {
-    String version = Main.class.getPackage().getImplementationVersion();
-    return version == null || version.isBlank() ? "dev" : version;
+    return BuildInfo.version();
   }
 
   private static String describe(Throwable e) {

@@ -73,6 +73,7 @@ public final class PumpRoutes {
       app.onFire(metrics::onFire);
       app.onCycle((source, event, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
       metrics.bindPipelines();
+      metrics.bindBuildInfo(BuildInfo.version());
       PumpMetrics.mountScrape(app.router(), registry);
     } else {
       PumpMetrics.mountScrape(app.router());
