@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URL;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -19,16 +20,19 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The service's logback.xml read as Logback reads it, with {@code PUMP_LOG_FORMAT} given as the property it
+ * The service's logback.xml ({@code src/main/service}, in the fat jar only) read as Logback reads it, with {@code PUMP_LOG_FORMAT} given as the property it
  * would find in the environment, and what it prints on standard output.
  */
 class LoggingConfigTest {
 
+  /** The service's, not on the library's class path: the shade step puts it in the fat jar. */
+  static final Path SERVICE_CONFIG = Path.of("src/main/service/logback.xml");
+
   private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
 
   @AfterEach
-  void restoreTheDefaultConfiguration() throws Exception {
-    configure(null);
+  void restoreTheTestConfiguration() throws Exception {
+    configure(getClass().getResource("/logback-test.xml"), null);
   }
 
   @Test
@@ -73,8 +77,11 @@ class LoggingConfigTest {
   }
 
   private void configure(String format) throws Exception {
-    URL config = getClass().getResource("/logback.xml");
-    assertThat(config).as("logback.xml on the class path").isNotNull();
+    configure(SERVICE_CONFIG.toUri().toURL(), format);
+  }
+
+  private void configure(URL config, String format) throws Exception {
+    assertThat(config).as("a Logback configuration").isNotNull();
     context.reset();
     if (format != null) {
       context.putProperty("PUMP_LOG_FORMAT", format);
