@@ -43,6 +43,16 @@ public final class ConfigLoader {
   static final String LOG_FORMAT = "PUMP_LOG_FORMAT";
   static final List<String> LOG_FORMATS = List.of("text", "json");
 
+  /**
+   * @return every {@code PUMP_*} variable the service reads, each with what it sets: the configuration key
+   *     it overrides, or for {@code PUMP_LOG_FORMAT} the log format; in a fixed order, for the usage text
+   */
+  public static Map<String, String> environmentVariables() {
+    Map<String, String> variables = new LinkedHashMap<>(ENV_OVERRIDES);
+    variables.put(LOG_FORMAT, "log format: " + String.join(" or ", LOG_FORMATS));
+    return java.util.Collections.unmodifiableMap(variables);
+  }
+
   private final Map<String, String> env;
 
   /** A loader that reads the process environment. */

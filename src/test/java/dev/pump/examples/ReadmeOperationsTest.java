@@ -1,5 +1,6 @@
 package dev.pump.examples;
 
+import dev.pump.Main;
 import dev.pump.PumpService;
 import dev.pump.config.ConfigLoader;
 import dev.pump.config.PumpConfig;
@@ -14,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +32,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The operator's examples of README.md ("Probes"), run against the service started from the shipped
+ * The operator's examples of README.md ("Probes", the client commands), run against the service started from the shipped
  * {@code conf/config.yaml} (on a free port, with a temporary {@code dataDir}): each {@code curl} line there
  * must answer what its comment says.
  */
@@ -69,6 +73,48 @@ class ReadmeOperationsTest {
       assertThat(response.statusCode()).as(probe[0]).isEqualTo(Integer.parseInt(probe[1]));
       assertThat(response.bodyAsJsonObject().getString("outcome")).as(probe[0]).isEqualTo("UP");
     }
+  }
+
+  @Test
+  void theClientCommandsWorkAsTheReadmeShows() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    int at = readme.indexOf("The client commands talk to a running service");
+    assertThat(at).isNotNegative();
+    int open = readme.indexOf("```sh\n", at);
+    List<String> lines = readme.substring(open + 6, readme.indexOf("```", open + 6)).lines().toList();
+    assertThat(lines).hasSize(5);
+
+    for (String line : lines) {
+      String command = line.substring(0, line.indexOf(" #")).strip();
+      String comment = line.substring(line.indexOf(" #") + 2).strip();
+      assertThat(command).startsWith("java -jar target/vertx-pump.jar ");
+      List<String> args = new ArrayList<>(words(command.substring("java -jar target/vertx-pump.jar ".length())));
+      args.addAll(List.of("--url", "http://127.0.0.1:" + service.port()));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int status = Main.execute(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+
+      assertThat(status).as(line + "\n" + err).isZero();
+      String printed = out.toString(StandardCharsets.UTF_8);
+      if (comment.startsWith("a table")) {
+        assertThat(printed).as(line).startsWith("ID ");
+      } else if (comment.startsWith("ready")) {
+        assertThat(printed).as(line).contains("READY").contains("heartbeat");
+      } else {
+        assertThat(printed).as(line).startsWith(comment.replace("...", "").strip());
+      }
+    }
+  }
+
+  /** Splits a command line at spaces, keeping single-quoted words whole (what the shell would pass). */
+  private static List<String> words(String command) {
+    List<String> words = new ArrayList<>();
+    Matcher m = Pattern.compile("'([^']*)'|(\\S+)").matcher(command);
+    while (m.find()) {
+      words.add(m.group(1) != null ? m.group(1) : m.group(2));
+    }
+    return words;
   }
 
   /** The {@code curl -s localhost:8080/PATH  # STATUS ...} lines of the first sh block under {@code heading}. */
