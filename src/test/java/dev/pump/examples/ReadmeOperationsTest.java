@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The operator's examples of README.md ("Probes", the client commands), run against the service started from the shipped
+ * The operator's examples of README.md ("Probes", "API description", the client commands), run against the service started from the shipped
  * {@code conf/config.yaml} (on a free port, with a temporary {@code dataDir}): each {@code curl} line there
  * must answer what its comment says.
  */
@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadmeOperationsTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(20);
-  private static final Pattern CURL = Pattern.compile("^curl -s localhost:8080(/\\S*)\\s+#\\s*(\\d{3}) ");
+  private static final Pattern CURL = Pattern.compile("^curl -s localhost:8080(/\\S*)\\s+#\\s*(\\d{3})\\W");
 
   @TempDir
   Path dataDir;
@@ -73,6 +73,17 @@ class ReadmeOperationsTest {
       assertThat(response.statusCode()).as(probe[0]).isEqualTo(Integer.parseInt(probe[1]));
       assertThat(response.bodyAsJsonObject().getString("outcome")).as(probe[0]).isEqualTo("UP");
     }
+  }
+
+  @Test
+  void theOpenApiDocumentIsWhereTheReadmeSays() throws Exception {
+    List<String[]> lines = curlLines("### API description");
+    assertThat(lines).extracting(l -> l[0]).containsExactly("/openapi.json");
+
+    HttpResponse<Buffer> response = client.get(service.port(), "127.0.0.1", lines.get(0)[0]).send()
+      .await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(Integer.parseInt(lines.get(0)[1]));
+    assertThat(response.bodyAsJsonObject().getString("openapi")).isEqualTo("3.1.0");
   }
 
   @Test

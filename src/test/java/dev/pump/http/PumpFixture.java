@@ -53,6 +53,8 @@ final class PumpFixture implements AutoCloseable {
   final BlockingQueue<Boolean> cyclesFinished = new LinkedBlockingQueue<>();
   final List<JsonObject> written = new CopyOnWriteArrayList<>();
   private WebClient client;
+  /** Where the application listens, on 127.0.0.1. */
+  int port;
 
   private PumpFixture(Vertx vertx) {
     this.vertx = vertx;
@@ -77,6 +79,7 @@ final class PumpFixture implements AutoCloseable {
     fixture.app.onCycle((s, event, took, failed) -> fixture.cyclesFinished.add(failed));
     fixture.app.start().await();
     int port = fixture.app.listen(0, "127.0.0.1").await().actualPort();
+    fixture.port = port;
     fixture.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
     return fixture;
   }
