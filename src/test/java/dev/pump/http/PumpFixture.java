@@ -53,7 +53,7 @@ final class PumpFixture implements AutoCloseable {
   final BlockingQueue<Boolean> cyclesFinished = new LinkedBlockingQueue<>();
   final List<JsonObject> written = new CopyOnWriteArrayList<>();
   private WebClient client;
-  /** Where the application listens, on 127.0.0.1. */
+  /** The port the application listens on, once started. */
   int port;
 
   private PumpFixture(Vertx vertx) {
