@@ -6,9 +6,18 @@ import dev.pump.config.PumpConfig;
 import dev.pump.trigger.CronSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -20,22 +29,24 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 /**
- * The command line of the fat jar (docs/interface.md, "Command line"):
+ * The command line of the fat jar (docs/interface.md, "Command line"), on picocli:
  * <pre>
  * java -jar vertx-pump.jar [run [PATH]]     run the service (default conf/config.yaml)
  * java -jar vertx-pump.jar check PATH       validate a configuration
  * java -jar vertx-pump.jar next "EXPR" [--zone ZONE] [--from ISO_INSTANT] [-n N]
+ * java -jar vertx-pump.jar triggers|pipelines|fire ID|pause ID|resume ID [--url URL] [--token TOKEN]
  * </pre>
- * Exit status: 0 ok, 1 failed start (one line on stderr) or unexpected failure, 2 invalid input (every
- * problem on stderr, one per line).
+ * Every command answers {@code --help}; {@code --version} prints the build's version. Exit status: 0 ok, 1
+ * failed start, unreachable service or unexpected failure (one line on stderr), 2 invalid input (every
+ * problem on stderr, one per line). The client commands are in {@link ClientCommands}.
  * {@link #execute} does the work and returns the status, so tests run every command in-process;
  * only {@link #main} calls {@link System#exit}.
  */
@@ -50,25 +61,6 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-  static final String USAGE = String.join(System.lineSeparator(),
-    "Usage: java -jar vertx-pump.jar [COMMAND]",
-    "",
-    "Commands:",
-    "  run [PATH]      run the service with the configuration at PATH (default " + ConfigLoader.DEFAULT_PATH
-      + " in the working directory, else next to the jar);",
-    "                  SIGTERM or SIGINT stops it gracefully",
-    "  check PATH      validate a configuration: exit 0 when valid, 2 with every problem on stderr",
-    "  next \"EXPR\" [--zone ZONE] [--from ISO_INSTANT] [-n N]",
-    "                  print the next N (default 5) fire times of a cron expression, one per line,",
-    "                  as ISO-8601 with the offset of ZONE (default: the system zone); a slot moved",
-    "                  out of a daylight-saving gap is marked \"(shifted: ...)\"",
-    "  --help          print this help",
-    "  --version       print the version",
-    "",
-    "Environment overrides: PUMP_HTTP_HOST, PUMP_HTTP_PORT, PUMP_API_TOKEN, PUMP_DATA_DIR,",
-    "  PUMP_CLUSTER_ENABLED, PUMP_CLUSTER_HOST, PUMP_CLUSTER_PORT, PUMP_CLUSTER_MEMBERS (comma separated)",
-    "Exit status: 0 ok, 1 failed start or unexpected failure (one line on stderr), 2 invalid input");
-
   private Main() {
   }
 
@@ -81,89 +73,177 @@ public final class Main {
   /**
    * Runs one command.
    *
-   * @param env where the {@code PUMP_*} overrides are read from
-   * @return the exit status: 0 ok, 1 unexpected failure, 2 invalid input
+   * @param env where the {@code PUMP_*} overrides (and the client commands' default token) are read from
+   * @return the exit status: 0 ok, 1 failure, 2 invalid input
    */
   public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-    List<String> rest = new ArrayList<>(Arrays.asList(args));
-    String command = rest.isEmpty() ? "run" : rest.remove(0);
-    try {
-      return switch (command) {
-        case "run" -> run(rest, err, env);
-        case "check" -> check(rest, out, err, env);
-        case "next" -> next(rest, out, err);
-        case "--help", "-h", "help" -> {
-          out.println(USAGE);
-          yield OK;
-        }
-        case "--version", "-V" -> {
-          out.println("vertx-pump " + version());
-          yield OK;
-        }
-        default -> usageError(err, "unknown command '" + command + "'");
-      };
-    } catch (RuntimeException e) {
+    return commandLine(out, err, env).execute(args);
+  }
+
+  /** The whole command tree, writing to {@code out} and {@code err}. */
+  static CommandLine commandLine(PrintStream out, PrintStream err, Map<String, String> env) {
+    Io io = new Io(out, err, env);
+    CommandLine cli = new CommandLine(new Root(io));
+    cli.addSubcommand(new Run(io));
+    cli.addSubcommand(new Check(io));
+    cli.addSubcommand(new Next(io));
+    ClientCommands.addTo(cli, io);
+    cli.addSubcommand(new CommandLine.HelpCommand());
+    // set after the subcommands inherited the root's attributes: theirs are generated
+    cli.getCommandSpec().usageMessage().customSynopsis("java -jar vertx-pump.jar [COMMAND]");
+    for (CommandLine withEnvironment : List.of(cli, cli.getSubcommands().get("run"), cli.getSubcommands().get("check"))) {
+      withEnvironment.getCommandSpec().usageMessage().footer(footer());
+    }
+    // "@daily" is a cron macro, not a file of arguments
+    cli.setExpandAtFiles(false);
+    cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+    cli.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+    cli.setUsageHelpWidth(100);
+    cli.setParameterExceptionHandler((e, args) -> {
+      CommandLine where = e.getCommandLine();
+      boolean top = where.getParent() == null;
+      String message = top && e instanceof CommandLine.UnmatchedArgumentException unmatched
+        && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")
+        ? "unknown command '" + unmatched.getUnmatched().get(0) + "'"
+        : (top ? "" : where.getCommandName() + ": ") + e.getMessage();
+      return usageError(where, message);
+    });
+    cli.setExecutionExceptionHandler((e, where, parsed) -> {
       LOG.error("Unexpected failure", e);
-      err.println("vertx-pump: unexpected failure: " + describe(e));
+      where.getErr().println("vertx-pump: unexpected failure: " + describe(e));
       return FAILED;
+    });
+    return cli;
+  }
+
+  /** Where a command writes, and the environment it reads. */
+  record Io(PrintStream out, PrintStream err, Map<String, String> env) {
+  }
+
+  /** Prints the message and the command's usage on stderr; returns {@link #INVALID}. */
+  static int usageError(CommandLine command, String message) {
+    command.getErr().println(message);
+    command.usage(command.getErr());
+    return INVALID;
+  }
+
+  /** Lines for the usage's footer: every {@code PUMP_*} variable and what it sets, then the exit codes. */
+  static String[] footer() {
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("Environment (run and check):");
+    ConfigLoader.environmentVariables().forEach((variable, what) ->
+      lines.add(String.format("  %-29s %s", variable, what.startsWith("log format") ? what : "overrides " + what
+        + (variable.equals("PUMP_CLUSTER_MEMBERS") ? " (comma separated)" : ""))));
+    lines.add("");
+    lines.add("Exit status: 0 ok, 1 failed start, unreachable service or unexpected failure (one line on stderr),");
+    lines.add("  2 invalid input (every problem on stderr, one per line)");
+    return lines.toArray(String[]::new);
+  }
+
+  /** {@code --version} of every command. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"vertx-pump " + version()};
+    }
+  }
+
+  @Command(name = "java -jar vertx-pump.jar", scope = CommandLine.ScopeType.INHERIT, mixinStandardHelpOptions = true,
+    versionProvider = Version.class, sortOptions = false, synopsisSubcommandLabel = "[COMMAND]",
+    description = "Triggers, sources and pipelines on Vert.x. Without a command: run.",
+    commandListHeading = "%nCommands:%n")
+  static final class Root implements Callable<Integer> {
+    private final Io io;
+
+    @Spec
+    CommandSpec spec;
+
+    Root(Io io) {
+      this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+      return Run.run(spec.commandLine(), null, io.env());
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // run and check
 
-  private static int run(List<String> args, PrintStream err, Map<String, String> env) {
-    if (args.size() > 1) {
-      return usageError(err, "run: expected at most one PATH, got " + args.size() + " arguments");
+  @Command(name = "run", description = {"Runs the service with the configuration at PATH (default "
+    + "conf/config.yaml in the working directory, else next to the jar).",
+    "SIGTERM or SIGINT stops it gracefully."})
+  static final class Run implements Callable<Integer> {
+    private final Io io;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "PATH", description = "the configuration (YAML)")
+    String path;
+
+    Run(Io io) {
+      this.io = io;
     }
-    Path path;
-    if (args.isEmpty()) {
-      List<Path> tried = defaultConfigCandidates(Path.of("").toAbsolutePath(), jarFolder());
-      Optional<Path> found = tried.stream().filter(Files::isRegularFile).findFirst();
-      if (found.isEmpty()) {
-        err.println("run: no configuration given, and none at " + tried.stream().map(Path::toString)
-          .collect(Collectors.joining(", ")) + "; give one: run PATH");
+
+    @Override
+    public Integer call() {
+      return run(spec.commandLine(), path, io.env());
+    }
+
+    static int run(CommandLine command, String pathText, Map<String, String> env) {
+      PrintWriter err = command.getErr();
+      Path path;
+      if (pathText == null) {
+        List<Path> tried = defaultConfigCandidates(Path.of("").toAbsolutePath(), jarFolder());
+        Optional<Path> found = tried.stream().filter(Files::isRegularFile).findFirst();
+        if (found.isEmpty()) {
+          err.println("run: no configuration given, and none at " + tried.stream().map(Path::toString)
+            .collect(Collectors.joining(", ")) + "; give one: run PATH");
+          return INVALID;
+        }
+        path = found.get();
+        LOG.info("Configuration: {}", path);
+      } else {
+        path = path(pathText);
+        if (path == null) {
+          return usageError(command, "run: not a valid path: " + pathText);
+        }
+      }
+      PumpConfig config;
+      try {
+        config = new ConfigLoader(env).load(path);
+      } catch (InvalidConfigException e) {
+        e.problems().forEach(err::println);
         return INVALID;
       }
-      path = found.get();
-      LOG.info("Configuration: {}", path);
-    } else {
-      path = path(args.get(0));
-      if (path == null) {
-        return usageError(err, "run: not a valid path: " + args.get(0));
+      PumpService service;
+      try {
+        service = PumpService.start(config).toCompletionStage().toCompletableFuture().get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof InvalidConfigException invalid) {
+          invalid.problems().forEach(err::println);
+          return INVALID;
+        }
+        // ONE line says why (the start has undone itself by now); the stack trace is for debugging only
+        Throwable cause = e.getCause();
+        LOG.debug("vertx-pump failed to start", cause);
+        err.println("vertx-pump: failed to start: " + describe(cause));
+        return FAILED;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return FAILED;
       }
-    }
-    PumpConfig config;
-    try {
-      config = new ConfigLoader(env).load(path);
-    } catch (InvalidConfigException e) {
-      e.problems().forEach(err::println);
-      return INVALID;
-    }
-    PumpService service;
-    try {
-      service = PumpService.start(config).toCompletionStage().toCompletableFuture().get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof InvalidConfigException invalid) {
-        invalid.problems().forEach(err::println);
-        return INVALID;
+      service.closeOnShutdown();
+      try {
+        service.awaitClosed();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-      // ONE line says why (the start has undone itself by now); the stack trace is for debugging only
-      Throwable cause = e.getCause();
-      LOG.debug("vertx-pump failed to start", cause);
-      err.println("vertx-pump: failed to start: " + describe(cause));
-      return FAILED;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return FAILED;
+      return OK;
     }
-    service.closeOnShutdown();
-    try {
-      service.awaitClosed();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return OK;
   }
 
   /**
@@ -194,63 +274,86 @@ public final class Main {
     }
   }
 
-  private static int check(List<String> args, PrintStream out, PrintStream err, Map<String, String> env) {
-    if (args.size() != 1) {
-      return usageError(err, args.isEmpty() ? "check: missing PATH" : "check: expected one PATH, got "
-        + args.size() + " arguments");
+  @Command(name = "check", description = "Validates a configuration: exit 0 when valid, 2 with every problem on stderr.")
+  static final class Check implements Callable<Integer> {
+    private final Io io;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "PATH", description = "the configuration (YAML)")
+    String path;
+
+    Check(Io io) {
+      this.io = io;
     }
-    Path path = path(args.get(0));
-    if (path == null) {
-      return usageError(err, "check: not a valid path: " + args.get(0));
-    }
-    try {
-      PumpConfig config = new ConfigLoader(env).load(path);
-      long triggers = config.pipelines().stream().mapToLong(p -> p.triggers().size()).sum();
-      out.println(path + ": valid (" + config.pipelines().size() + " pipeline(s), " + triggers + " trigger(s))");
-      return OK;
-    } catch (InvalidConfigException e) {
-      e.problems().forEach(err::println);
-      return INVALID;
+
+    @Override
+    public Integer call() {
+      if (path == null) {
+        return usageError(spec.commandLine(), "check: missing PATH");
+      }
+      Path file = path(path);
+      if (file == null) {
+        return usageError(spec.commandLine(), "check: not a valid path: " + path);
+      }
+      try {
+        PumpConfig config = new ConfigLoader(io.env()).load(file);
+        long triggers = config.pipelines().stream().mapToLong(p -> p.triggers().size()).sum();
+        io.out().println(file + ": valid (" + config.pipelines().size() + " pipeline(s), " + triggers
+          + " trigger(s))");
+        return OK;
+      } catch (InvalidConfigException e) {
+        e.problems().forEach(io.err()::println);
+        return INVALID;
+      }
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // next
 
-  private static int next(List<String> args, PrintStream out, PrintStream err) {
-    String expression = null;
-    String zoneText = null;
-    String fromText = null;
-    String countText = null;
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      String option = arg.contains("=") && arg.startsWith("-") ? arg.substring(0, arg.indexOf('=')) : arg;
-      if (option.equals("--zone") || option.equals("--from") || option.equals("-n")) {
-        String value;
-        if (!option.equals(arg)) {
-          value = arg.substring(arg.indexOf('=') + 1);
-        } else if (i + 1 < args.size()) {
-          value = args.get(++i);
-        } else {
-          return usageError(err, "next: " + option + " needs a value");
-        }
-        switch (option) {
-          case "--zone" -> zoneText = value;
-          case "--from" -> fromText = value;
-          default -> countText = value;
-        }
-      } else if (arg.startsWith("-") && arg.length() > 1) {
-        return usageError(err, "next: unknown option '" + arg + "'");
-      } else if (expression == null) {
-        expression = arg;
-      } else {
-        return usageError(err, "next: expected ONE cron expression in quotes, e.g. next \"*/5 * * * *\"; "
-          + "got a second argument '" + arg + "'");
+  @Command(name = "next", description = {"Prints the next N fire times of a cron expression, one per line, as "
+    + "ISO-8601 with the offset of ZONE; a slot moved out of a daylight-saving gap is marked \"(shifted: ...)\".",
+    "Example: next \"0 9 * * 1-5\" --zone Europe/Prague -n 3"})
+  static final class Next implements Callable<Integer> {
+    private final Io io;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..*", paramLabel = "\"EXPR\"", description = "the cron expression, in quotes")
+    List<String> expression = new ArrayList<>();
+
+    @Option(names = "--zone", paramLabel = "ZONE", description = "a region or an offset (default: the system zone)")
+    String zoneText;
+
+    @Option(names = "--from", paramLabel = "ISO_INSTANT", description = "start after this instant (default: now)")
+    String fromText;
+
+    @Option(names = "-n", paramLabel = "N", description = "how many (default " + DEFAULT_NEXT + ", at most "
+      + MAX_NEXT + ")")
+    String countText;
+
+    Next(Io io) {
+      this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+      if (expression.isEmpty()) {
+        return usageError(spec.commandLine(), "next: missing the cron expression, e.g. next \"*/5 * * * *\"");
       }
+      if (expression.size() > 1) {
+        return usageError(spec.commandLine(), "next: expected ONE cron expression in quotes, e.g. next "
+          + "\"*/5 * * * *\"; got a second argument '" + expression.get(1) + "'");
+      }
+      return next(expression.get(0), zoneText, fromText, countText, io.out(), io.err());
     }
-    if (expression == null) {
-      return usageError(err, "next: missing the cron expression, e.g. next \"*/5 * * * *\"");
-    }
+  }
+
+  private static int next(String expression, String zoneText, String fromText, String countText, PrintStream out,
+                          PrintStream err) {
     List<String> problems = new ArrayList<>();
     ZoneId zone = ZoneId.systemDefault();
     if (zoneText != null) {
@@ -307,12 +410,6 @@ public final class Main {
 
   // ---------------------------------------------------------------------------------------------
 
-  private static int usageError(PrintStream err, String message) {
-    err.println(message);
-    err.println(USAGE);
-    return INVALID;
-  }
-
   private static Path path(String text) {
     try {
       return Path.of(text);
@@ -321,10 +418,9 @@ public final class Main {
     }
   }
 
-  /** @return Implementation-Version of the jar's manifest, or "dev" when not run from the jar */
+  /** @return the build's version ({@link BuildInfo}) */
   static String version() {
-    String version = Main.class.getPackage().getImplementationVersion();
-    return version == null || version.isBlank() ? "dev" : version;
+    return BuildInfo.version();
   }
 
   private static String describe(Throwable e) {

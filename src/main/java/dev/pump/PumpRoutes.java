@@ -6,6 +6,7 @@ import dev.pump.http.DashboardRoutes;
 import dev.pump.http.FiringLog;
 import dev.pump.http.HealthRoutes;
 import dev.pump.http.ManagementApi;
+import dev.pump.http.OpenApiRoutes;
 import dev.pump.http.PumpMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -17,8 +18,8 @@ import java.util.function.Supplier;
 
 /**
  * What the service serves besides webhooks -- {@code /api/*}, the dashboard ({@code /}, {@code /ui/},
- * {@code /api/stream}), {@code /health} and {@code /metrics} -- for an application that embeds vertx-pump
- * and wants them too. A {@link PumpApplication} serves only {@code POST /webhooks/{name}} (and what custom
+ * {@code /api/stream}), {@code /health*}, {@code /metrics} and {@code /openapi.json} -- for an application that
+ * embeds vertx-pump and wants them too. A {@link PumpApplication} serves only {@code POST /webhooks/{name}} (and what custom
  * triggers add); the service ({@link PumpService}) mounts these routes with this class.
  * <pre>{@code
  * PumpApplication app = PumpApplication.create(vertx);
@@ -73,6 +74,7 @@ public final class PumpRoutes {
       app.onFire(metrics::onFire);
       app.onCycle((source, event, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
       metrics.bindPipelines();
+      metrics.bindBuildInfo(BuildInfo.version());
       PumpMetrics.mountScrape(app.router(), registry);
     } else {
       PumpMetrics.mountScrape(app.router());
@@ -83,6 +85,7 @@ public final class PumpRoutes {
     DashboardRoutes.mount(app.router(), app.vertx(), app, auth, firings,
       clusterState == null ? null : () -> clusterState.get().getJsonArray("members"));
     HealthRoutes.mount(app.router(), app.vertx(), app, clusterState);
+    OpenApiRoutes.mount(app.router());
     ClusterRoutes.mount(app.router(), auth,
       clusterState != null ? clusterState : () -> ClusterRoutes.notClustered(app.nodeId()));
     return firings;

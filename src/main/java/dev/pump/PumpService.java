@@ -18,6 +18,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,9 +137,11 @@ public final class PumpService {
     // a registry name of its own: several services in one JVM (tests) must not share meters
     String registryName = "vertx-pump-" + REGISTRIES.incrementAndGet();
     VertxOptions options = PumpMetrics.withPrometheus(new VertxOptions(), registryName);
+    // a registry made before Vert.x, so that the JVM meters Vert.x binds get names promtool accepts
+    MicrometerMetricsFactory metrics = new MicrometerMetricsFactory(PumpMetrics.newPrometheusRegistry());
     ClusterConfig cluster = config.cluster();
     if (!cluster.enabled() && clusterManager == null) {
-      parts.vertx = Vertx.vertx(options);
+      parts.vertx = Vertx.builder().with(options).withMetrics(metrics).build();
       return startOn(config, parts, registryName);
     }
     ClusterManager manager;
@@ -150,7 +153,8 @@ public final class PumpService {
     }
     String where = "'" + cluster.name() + "' as " + cluster.host() + ":" + cluster.port();
     LOG.info("Joining cluster {} (members {})", where, cluster.members());
-    return Vertx.builder().with(ClusterSetup.eventBusOn(options, cluster.host())).withClusterManager(manager)
+    return Vertx.builder().with(ClusterSetup.eventBusOn(options, cluster.host())).withMetrics(metrics)
+      .withClusterManager(manager)
       .buildClustered()
       .recover(failure -> Future.failedFuture(new IllegalStateException("cannot join cluster " + where + ": "
         + failure.getMessage(), failure)))

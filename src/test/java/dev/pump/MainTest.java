@@ -135,7 +135,7 @@ class MainTest {
     Result result = execute("next", "--zone", "UTC");
 
     assertThat(result.err()).first().isEqualTo("next: missing the cron expression, e.g. next \"*/5 * * * *\"");
-    assertThat(result.err()).contains("Usage: java -jar vertx-pump.jar [COMMAND]");
+    assertThat(result.err().get(1)).startsWith("Usage: java -jar vertx-pump.jar next ");
     assertThat(result.status()).isEqualTo(2);
   }
 
@@ -156,15 +156,66 @@ class MainTest {
     Result result = execute("--help");
 
     assertThat(result.out()).first().isEqualTo("Usage: java -jar vertx-pump.jar [COMMAND]");
-    assertThat(String.join("\n", result.out())).contains("run [PATH]", "check PATH", "next \"EXPR\"", "--version");
+    assertThat(String.join("\n", result.out())).contains("Commands:", "--help", "--version", "Exit status: 0 ok");
+    assertThat(result.status()).isZero();
+  }
+
+  static Stream<String> commands() {
+    return Stream.of("run", "check", "next", "triggers", "pipelines", "fire", "pause", "resume");
+  }
+
+  @ParameterizedTest(name = "{0} --help")
+  @MethodSource("commands")
+  void everyCommandAnswersHelpWithItsOwnUsage(String command) {
+    Result result = execute(command, "--help");
+
+    assertThat(result.out()).first().asString().startsWith("Usage: java -jar vertx-pump.jar " + command + " ");
+    assertThat(result.err()).isEmpty();
     assertThat(result.status()).isZero();
   }
 
   @Test
-  void versionIsDevOutsideTheJar() {
+  void theCommandListHasEveryCommandAndTheirHelpIsAlsoReachedThroughHelp() {
+    String usage = String.join("\n", execute("--help").out());
+    commands().forEach(command -> assertThat(usage).containsPattern("(?m)^  " + command + " +\\S"));
+
+    Result help = execute("help", "fire");
+    assertThat(help.out()).first().asString().startsWith("Usage: java -jar vertx-pump.jar fire ");
+    assertThat(help.status()).isZero();
+  }
+
+  @Test
+  void theUsageListsEveryEnvironmentVariableTheServiceReads() {
+    String usage = String.join("\n", execute("--help").out());
+
+    List<String> variables = List.of("PUMP_HTTP_HOST", "PUMP_HTTP_PORT", "PUMP_API_TOKEN", "PUMP_DATA_DIR",
+      "PUMP_CLUSTER_ENABLED", "PUMP_CLUSTER_HOST", "PUMP_CLUSTER_PORT", "PUMP_CLUSTER_MEMBERS", "PUMP_CLUSTER_NAME",
+      "PUMP_CLUSTER_NODE_NAME", "PUMP_CLUSTER_TAKEOVER_WINDOW", "PUMP_LOG_FORMAT");
+    assertThat(dev.pump.config.ConfigLoader.environmentVariables().keySet()).containsExactlyElementsOf(variables);
+    variables.forEach(variable -> assertThat(usage).containsPattern("(?m)^  " + variable + " +\\S"));
+    assertThat(String.join("\n", execute("check", "--help").out())).contains("PUMP_LOG_FORMAT", "PUMP_CLUSTER_MEMBERS");
+  }
+
+  @Test
+  void versionIsAnsweredBySubcommandsToo() {
+    assertThat(execute("next", "--version").out()).isEqualTo(execute("--version").out());
+    assertThat(execute("-V").status()).isZero();
+  }
+
+  @Test
+  void anUnknownOptionOfACommandExitsWith2NamingIt() {
+    Result result = execute("next", "0 9 * * *", "--zoen", "UTC");
+
+    assertThat(result.err()).first().isEqualTo("next: Unknown option: '--zoen'");
+    assertThat(result.out()).isEmpty();
+    assertThat(result.status()).isEqualTo(2);
+  }
+
+  @Test
+  void versionIsTheProjectsVersion() {
     Result result = execute("--version");
 
-    assertThat(result.out()).containsExactly("vertx-pump dev");
+    assertThat(result.out()).singleElement().asString().matches("vertx-pump \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
     assertThat(result.status()).isZero();
   }
 

@@ -39,6 +39,19 @@ public final class ConfigLoader {
 
   /** The environment overrides: variable -> key path. */
   static final Map<String, String> ENV_OVERRIDES = overrides();
+  /** Read by logback.xml, not a configuration key: checked here so that a typo stops the start. */
+  static final String LOG_FORMAT = "PUMP_LOG_FORMAT";
+  static final List<String> LOG_FORMATS = List.of("text", "json");
+
+  /**
+   * @return every {@code PUMP_*} variable the service reads, each with what it sets: the configuration key
+   *     it overrides, or for {@code PUMP_LOG_FORMAT} the log format; in a fixed order, for the usage text
+   */
+  public static Map<String, String> environmentVariables() {
+    Map<String, String> variables = new LinkedHashMap<>(ENV_OVERRIDES);
+    variables.put(LOG_FORMAT, "log format: " + String.join(" or ", LOG_FORMATS));
+    return java.util.Collections.unmodifiableMap(variables);
+  }
 
   private final Map<String, String> env;
 
@@ -164,8 +177,13 @@ public final class ConfigLoader {
       section.put(keys[keys.length - 1], typed(override.getValue(), value));
       origins.put(override.getValue(), variable);
     }
+    String logFormat = env.get(LOG_FORMAT);
+    if (logFormat != null && !LOG_FORMATS.contains(logFormat)) {
+      problems.add(LOG_FORMAT + ": '" + logFormat + "' is not a log format (known formats are: "
+        + String.join(", ", LOG_FORMATS) + ")");
+    }
     for (String variable : env.keySet()) {
-      if (variable.startsWith("PUMP_") && !ENV_OVERRIDES.containsKey(variable)) {
+      if (variable.startsWith("PUMP_") && !ENV_OVERRIDES.containsKey(variable) && !variable.equals(LOG_FORMAT)) {
         Suggestions.closest(variable, ENV_OVERRIDES.keySet()).ifPresent(close ->
           problems.add(variable + ": unknown environment override (did you mean " + close + "?)"));
       }

@@ -19,8 +19,15 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /health}, answered by vertx-health-check's {@link HealthCheckHandler} with one check per
- * pipeline, named {@code pipeline.<id>}:
+ * The probes, each answered by vertx-health-check's {@link HealthCheckHandler}:
+ * <ul>
+ *   <li>{@code GET /health/live} (liveness): one check, {@code eventLoops} ({@link EventLoopsCheck}), UP while
+ *       every event loop runs a task handed to it; never DOWN for a pipeline, a sink or the cluster, so an
+ *       orchestrator restarting on it restarts only a process that is stuck;</li>
+ *   <li>{@code GET /health/ready} (readiness), and {@code GET /health}, the same answer kept for
+ *       compatibility: described below.</li>
+ * </ul>
+ * Readiness has one check per pipeline, named {@code pipeline.<id>}:
  * <ul>
  *   <li>UP when the pipeline is ready;</li>
  *   <li>DOWN otherwise, with {@code data}: {@code error} ({@code message}, {@code at}, {@code where}) when it
@@ -57,6 +64,7 @@ public final class HealthRoutes {
     }
   }
 
+  /** Mounts {@code /health/live}, {@code /health/ready} and {@code /health} for a node that is not clustered. */
   public static void mount(Router router, Vertx vertx, PumpView view) {
     mount(router, vertx, view, null);
   }
@@ -74,6 +82,12 @@ public final class HealthRoutes {
     Objects.requireNonNull(router, "router");
     HealthRoutes routes = new HealthRoutes(Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(view, "view"),
       cluster);
+    HealthCheckHandler live = HealthCheckHandler.createWithHealthChecks(HealthChecks.create(vertx));
+    // the check keeps its own, shorter deadline and says how many loops answered; this one is a backstop
+    live.register(EventLoopsCheck.NAME, EventLoopsCheck.DEFAULT_DEADLINE.toMillis() + 1000,
+      EventLoopsCheck.procedure(vertx, EventLoopsCheck.DEFAULT_DEADLINE));
+    router.get("/health/live").handler(live);
+    router.get("/health/ready").handler(routes::syncChecks).handler(routes.handler);
     router.get("/health").handler(routes::syncChecks).handler(routes.handler);
   }
 

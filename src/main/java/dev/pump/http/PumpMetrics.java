@@ -9,8 +9,12 @@ import dev.pump.trigger.WebhookTrigger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +28,8 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -54,7 +60,10 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code pump_webhook_refused_total{webhook,reason}}</td><td>function counter of refused webhook
  *       requests, reason {@code rate_limit}, {@code token}, {@code signature}, {@code timestamp}, {@code replay},
  *       {@code content_type}, {@code too_large}, {@code bad_body} or {@code paused}</td></tr>
+ *   <tr><td>{@code vertx_pump_build_info{version}}</td><td>gauge, always 1, from {@link #bindBuildInfo}</td></tr>
  * </table>
+ * Names that {@code promtool check metrics} accepts for the JVM's meters too need the registry of
+ * {@link #newPrometheusRegistry()}, made before Vert.x.
  *
  * <h2>A Vert.x 5.0.7 instance whose Prometheus registry is active</h2>
  * vertx-micrometer-metrics registers its {@code MicrometerMetricsFactory} as a {@code VertxServiceProvider}
@@ -258,6 +267,73 @@ public final class PumpMetrics {
       .tag("pipeline", pipelineId)
       .register(registry);
   }
+
+  /**
+   * Registers {@code vertx_pump_build_info{version}}, a gauge always 1 whose label says which build is
+   * running (the Prometheus "info" idiom: join on it to label other series by version). Safe to call again.
+   *
+   * @param version the build's version, e.g. {@code 0.1.0}
+   */
+  public void bindBuildInfo(String version) {
+    Objects.requireNonNull(version, "version");
+    Gauge.builder("vertx.pump.build.info", () -> 1)
+      .description("The running build; always 1")
+      .tag("version", version)
+      .register(registry);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Prometheus names
+
+  /**
+   * A Prometheus registry whose meter names {@code promtool check metrics} accepts, for
+   * {@code Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry))}: the registry must exist before
+   * Vert.x does, because vertx-micrometer-metrics binds the JVM meters when Vert.x is created, and a filter
+   * added later does not reach them. Micrometer's own names break three of promtool's rules:
+   * <ul>
+   *   <li>{@code jvm_compilation_time_ms_total} and {@code process_cpu_time_ns_total}: abbreviated units, and
+   *       not the base unit. These two are denied and re-registered in seconds, as
+   *       {@code jvm_compilation_time_seconds_total{compiler}} and {@code process_cpu_seconds_total} (the name
+   *       Prometheus' own clients give the process's CPU time);</li>
+   *   <li>{@code system_cpu_count}, a gauge whose name ends in {@code _count}, which Prometheus reserves for
+   *       histograms and summaries: renamed {@code system_cpu_processors}.</li>
+   * </ul>
+   */
+  public static PrometheusMeterRegistry newPrometheusRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(PROMETHEUS_NAMES);
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        && os.getProcessCpuTime() >= 0) {
+      FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9)
+        .description("The CPU time used by the Java virtual machine process")
+        .baseUnit("seconds")
+        .register(registry);
+    }
+    CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+    if (compiler != null && compiler.isCompilationTimeMonitoringSupported()) {
+      FunctionCounter.builder("jvm.compilation.time", compiler, c -> c.getTotalCompilationTime() / 1e3)
+        .description("The approximate accumulated elapsed time spent in compilation")
+        .baseUnit("seconds")
+        .tag("compiler", compiler.getName())
+        .register(registry);
+    }
+    return registry;
+  }
+
+  /** See {@link #newPrometheusRegistry()}. */
+  static final MeterFilter PROMETHEUS_NAMES = new MeterFilter() {
+    @Override
+    public MeterFilterReply accept(Meter.Id id) {
+      boolean abbreviated = "ms".equals(id.getBaseUnit()) || "ns".equals(id.getBaseUnit());
+      return abbreviated && (id.getName().equals("jvm.compilation.time") || id.getName().equals("process.cpu.time"))
+        ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
+    }
+
+    @Override
+    public Meter.Id map(Meter.Id id) {
+      return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.processors") : id;
+    }
+  };
 
   // -------------------------------------------------------------------------------------------------
   // Vert.x metrics and scraping

@@ -589,7 +589,8 @@ class ConfigValidationTest {
         "PUMP_CLUSTER_ENABLED (cluster.enabled): must be true or false, got \"yes\""),
       broken("PUMP_CLUSTER_MEMBERS=10.0.0.1", "", "PUMP_CLUSTER_MEMBERS (cluster.members[0]): must be host:port with a "
         + "port from 1 to 65535, e.g. \"10.0.0.1:5701\", got \"10.0.0.1\""),
-      broken("PUMP_HTTP_PROT=9090", "", "PUMP_HTTP_PROT: unknown environment override (did you mean PUMP_HTTP_PORT?)"));
+      broken("PUMP_HTTP_PROT=9090", "", "PUMP_HTTP_PROT: unknown environment override (did you mean PUMP_HTTP_PORT?)"),
+      broken("PUMP_LOG_FORMAT=xml", "", "PUMP_LOG_FORMAT: 'xml' is not a log format (known formats are: text, json)"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -602,6 +603,12 @@ class ConfigValidationTest {
 
     assertThat(result.err()).containsExactlyElementsOf(broken.expected());
     assertThat(result.status()).isEqualTo(2);
+  }
+
+  @Test
+  void bothLogFormatsAreAccepted() throws IOException {
+    assertThat(execute(Map.of("PUMP_LOG_FORMAT", "json"), "check", write(PIPELINE).toString()).status()).isZero();
+    assertThat(execute(Map.of("PUMP_LOG_FORMAT", "text"), "check", write(PIPELINE).toString()).status()).isZero();
   }
 
   @Test

@@ -6,11 +6,16 @@ import dev.pump.source.SourceRuntime;
 import dev.pump.source.TriggerSource;
 import dev.pump.trigger.TriggerEvent;
 import io.vertx.core.Future;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
@@ -20,10 +25,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 @ExtendWith(VertxExtension.class)
@@ -84,6 +92,77 @@ class HealthRoutesTest {
     assertThat(down.bodyAsJsonObject().getJsonArray("checks").getJsonObject(0).getJsonObject("data"))
       .isEqualTo(new JsonObject().put("throttles", new JsonArray().add("backpressure")));
     assertThat(pump.get("/health").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void livenessStaysUpWhileAPipelineIsFailingAndThrottledAndReadinessIsDown(Vertx vertx) throws InterruptedException {
+    pump = PumpFixture.withApiAndHealth(vertx);
+    pump.source.failNext = new IllegalStateException("sink down");
+    pump.post("/api/triggers/hook/fire");
+    assertThat(pump.nextCycleFailed()).isTrue();
+    pump.pipeline.throttle("backpressure");
+
+    HttpResponse<Buffer> live = pump.get("/health/live");
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(live.bodyAsJsonObject().getString("outcome")).isEqualTo("UP");
+    JsonObject check = live.bodyAsJsonObject().getJsonArray("checks").getJsonObject(0);
+    assertThat(check.getString("id")).isEqualTo("eventLoops");
+    assertThat(check.getString("status")).isEqualTo("UP");
+    assertThat(check.getJsonObject("data").getInteger("eventLoops")).isPositive();
+
+    assertThat(pump.get("/health/ready").statusCode()).isEqualTo(503);
+    assertThat(pump.get("/health").statusCode()).isEqualTo(503);
+  }
+
+  @Test
+  void readinessAndTheOldHealthRouteGiveTheSameAnswer(Vertx vertx) {
+    pump = PumpFixture.withApiAndHealth(vertx);
+    pump.pipeline.throttle("backpressure");
+
+    HttpResponse<Buffer> ready = pump.get("/health/ready");
+    HttpResponse<Buffer> health = pump.get("/health");
+
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.bodyAsJsonObject()).isEqualTo(health.bodyAsJsonObject());
+    assertThat(ready.bodyAsJsonObject().getJsonArray("checks").getJsonObject(0).getString("id"))
+      .isEqualTo("pipeline.main");
+    pump.pipeline.unthrottle("backpressure");
+    assertThat(pump.get("/health/ready").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anEventLoopThatDoesNotTurnMakesTheLivenessCheckDown() throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      ContextInternal asker = (ContextInternal) vertx.getOrCreateContext();
+      EventExecutor stuck = StreamSupport.stream(((VertxInternal) vertx).nettyEventLoopGroup().spliterator(), false)
+        .filter(loop -> loop != asker.nettyEventLoop()).findFirst().orElseThrow();
+      stuck.execute(() -> {
+        try {
+          release.await(PumpFixture.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+
+      Promise<Status> result = Promise.promise();
+      asker.runOnContext(v -> EventLoopsCheck.procedure(vertx, Duration.ofMillis(200)).handle(result));
+      Status status = result.future().await(PumpFixture.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+
+      assertThat(status.isOk()).isFalse();
+      assertThat(status.getData()).isEqualTo(new JsonObject().put("eventLoops", 2).put("answered", 1)
+        .put("deadlineMs", 200L));
+    } finally {
+      release.countDown();
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void theLivenessCheckRefusesADeadlineThatIsNotPositive(Vertx vertx) {
+    assertThatThrownBy(() -> EventLoopsCheck.procedure(vertx, Duration.ZERO))
+      .isInstanceOf(IllegalArgumentException.class).hasMessage("deadline must be > 0, got PT0S");
   }
 
   @Test
