@@ -146,6 +146,34 @@ class OpenApiContractTest {
     check("readiness", HttpMethod.GET, "/health/ready", null, null, 200);
     check("health", HttpMethod.GET, "/health", null, null, 200);
 
+    // backfill of the cron trigger "daily" (09:00 in Prague; the clock stands at 08:59 on 30 March 2026):
+    // two past slots at 1 a second on a clock that does not move, so it fires one and stays running
+    String twoDays = "{\"from\": \"2026-03-28T00:00:00Z\", \"to\": \"2026-03-30T00:00:00Z\", \"rate\": 1}";
+    check("getBackfill", HttpMethod.GET, "/api/triggers/daily/backfill", null, null, 404);
+    check("cancelBackfill", HttpMethod.DELETE, "/api/triggers/daily/backfill", null, null, 404);
+    check("getBackfill", HttpMethod.GET, "/api/triggers/nope/backfill", null, null, 404);
+    check("getBackfill", HttpMethod.GET, "/api/triggers/hook/backfill", null, null, 400);
+    check("cancelBackfill", HttpMethod.DELETE, "/api/triggers/nope/backfill", null, null, 404);
+    check("cancelBackfill", HttpMethod.DELETE, "/api/triggers/hook/backfill", null, null, 400);
+    check("startBackfill", HttpMethod.POST, "/api/triggers/nope/backfill", twoDays, "application/json", 404);
+    check("startBackfill", HttpMethod.POST, "/api/triggers/hook/backfill", twoDays, "application/json", 400);
+    check("startBackfill", HttpMethod.POST, "/api/triggers/daily/backfill",
+      "{\"from\": \"yesterday\", \"to\": \"2026-03-30T00:00:00Z\"}", "application/json", 400);
+    check("startBackfill", HttpMethod.POST, "/api/triggers/daily/backfill",
+      "{\"from\": \"2026-03-28T00:00:00Z\", \"to\": \"2026-04-30T00:00:00Z\"}", "application/json", 400);
+    check("startBackfill", HttpMethod.POST, "/api/triggers/daily/backfill", "[]", "application/json", 400);
+    Answer started = check("startBackfill", HttpMethod.POST, "/api/triggers/daily/backfill", twoDays,
+      "application/json", 202);
+    assertThat(new JsonObject(started.body).getString("state")).isEqualTo("running");
+    assertThat(pump.nextCycleFailed()).isFalse();
+    check("startBackfill", HttpMethod.POST, "/api/triggers/daily/backfill", twoDays, "application/json", 409);
+    check("getBackfill", HttpMethod.GET, "/api/triggers/daily/backfill", null, null, 200);
+    check("getTrigger", HttpMethod.GET, "/api/triggers/daily", null, null, 200);
+    Answer cancelled = check("cancelBackfill", HttpMethod.DELETE, "/api/triggers/daily/backfill", null, null, 200);
+    assertThat(new JsonObject(cancelled.body).getString("state")).isEqualTo("cancelled");
+    assertThat(new JsonObject(cancelled.body).getLong("fired")).isEqualTo(1);
+    check("getBackfill", HttpMethod.GET, "/api/triggers/daily/backfill", null, null, 200);
+
     check("cronNext", HttpMethod.GET, "/api/cron/next?expr=30%202%20*%20*%20*&zone=Europe/Prague"
       + "&from=2026-03-28T00:00:00Z&n=2", null, null, 200);
     check("cronNext", HttpMethod.GET, "/api/cron/next?expr=61%20*%20*%20*%20*", null, null, 400);
@@ -166,7 +194,7 @@ class OpenApiContractTest {
   }
 
   /** Sends the request, then validates the response it got against the operation's responses. */
-  private void check(String operationId, HttpMethod method, String uri, String body, String contentType,
+  private Answer check(String operationId, HttpMethod method, String uri, String body, String contentType,
                      int expectedStatus) throws Exception {
     Answer answer = send(method, uri, body, contentType);
     String what = method + " " + uri + " -> " + answer.status + " " + answer.contentType + " " + abbreviated(answer.body);
@@ -185,7 +213,7 @@ class OpenApiContractTest {
     }
     if (mediaType != null && NOT_VALIDATED_MEDIA_TYPES.contains(mediaType)) {
       assertThat(content.fieldNames()).as(what + ": content type documented").contains(mediaType);
-      return;
+      return answer;
     }
     Map<String, String> headers = new HashMap<>();
     answer.headers.forEach(headers::put);
@@ -202,6 +230,7 @@ class OpenApiContractTest {
     } catch (ValidatorException e) {
       throw new AssertionError(what + ": " + e.getMessage(), e);
     }
+    return answer;
   }
 
   private record Answer(int status, String contentType, MultiMap headers, String body) {
