@@ -57,6 +57,30 @@ public final class Stats {
     return -1;
   }
 
+  /**
+   * CPU time (ms, user + system) of this process's threads, summed by thread name with digits and dashes
+   * cut off the end (so the event loops add up as one): where idle CPU goes, including the JVM's own threads.
+   */
+  public static java.util.Map<String, Long> cpuMillisByThreadGroup() {
+    java.util.Map<String, Long> byGroup = new java.util.TreeMap<>();
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return byGroup;
+    }
+    for (java.io.File task : tasks) {
+      try {
+        String name = java.nio.file.Files.readString(task.toPath().resolve("comm")).strip().replaceAll("[-#0-9]+$", "");
+        String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime, in 1/100 s
+        byGroup.merge(name, ticks * 10, Long::sum);
+      } catch (java.io.IOException | RuntimeException e) {
+        // the thread ended while we read it
+      }
+    }
+    return byGroup;
+  }
+
   public static int threadCount() {
     return ManagementFactory.getThreadMXBean().getThreadCount();
   }

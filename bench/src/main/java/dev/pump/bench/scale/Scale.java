@@ -55,6 +55,7 @@ import java.util.function.IntSupplier;
 public final class Scale {
 
   static final int IDLE_WINDOW_SECONDS = 10;
+  static final int IDLE_SETTLE_SECONDS = 15;
   /**
    * The shared triggers fire at two slots this far apart: the first is the first fire the JVM ever runs
    * (kept as {@code cold.p99}), the second is the one reported, as a service that has run for a while.
@@ -436,13 +437,26 @@ public final class Scale {
         cold.percentileMillis(0.5), cold.count(), share));
   }
 
-  /** CPU of the process over {@link #IDLE_WINDOW_SECONDS} with nothing due. */
+  /**
+   * CPU of the process over {@link #IDLE_WINDOW_SECONDS} with nothing due, after {@link #IDLE_SETTLE_SECONDS} for
+   * the JIT and the GC to finish with the deploy and the slots; the detail says which threads used it.
+   */
   private static void idleWindow(String key) {
+    Stats.sleep(IDLE_SETTLE_SECONDS * 1000L);
+    java.util.Map<String, Long> before = Stats.cpuMillisByThreadGroup();
     long cpu0 = Stats.processCpuNanos();
     long t0 = System.nanoTime();
     Stats.sleep(IDLE_WINDOW_SECONDS * 1000L);
     double cores = (Stats.processCpuNanos() - cpu0) / (double) (System.nanoTime() - t0);
-    Results.put(key + ".idleCpu", cores * 100, "% of one core over " + IDLE_WINDOW_SECONDS + " s with nothing due");
+    StringBuilder threads = new StringBuilder();
+    Stats.cpuMillisByThreadGroup().forEach((group, ms) -> {
+      long used = ms - before.getOrDefault(group, 0L);
+      if (used > 0) {
+        threads.append(threads.length() == 0 ? "" : ", ").append(group).append(' ').append(used).append(" ms");
+      }
+    });
+    Results.put(key + ".idleCpu", cores * 100, "% of one core over " + IDLE_WINDOW_SECONDS + " s with nothing due, "
+      + IDLE_SETTLE_SECONDS + " s after the last fire; by thread: " + threads);
   }
 
   private static long mib(long bytes) {
