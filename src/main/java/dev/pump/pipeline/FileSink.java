@@ -2,6 +2,7 @@ package dev.pump.pipeline;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,6 +37,13 @@ import java.util.Optional;
  * loop.
  */
 public final class FileSink implements Sink {
+
+  /**
+   * Jackson's streaming codec, whatever else is on the classpath: with jackson-databind present,
+   * {@code JsonObject.encode()} switches to a codec that recurses without Jackson's nesting limit and
+   * overflows the stack on an event nested 1000 deep, instead of refusing it as one bad event.
+   */
+  private static final JacksonCodec JSON = new JacksonCodec();
 
   /** Opens the file for appending; a seam for tests that need a channel failing part way. */
   interface Opener {
@@ -138,7 +146,7 @@ public final class FileSink implements Sink {
     if (closed) {
       return Future.failedFuture(new IllegalStateException("file sink " + path + " is closed"));
     }
-    ByteBuffer line = ByteBuffer.wrap((event.encode() + "\n").getBytes(StandardCharsets.UTF_8));
+    ByteBuffer line = ByteBuffer.wrap((JSON.toString(event) + "\n").getBytes(StandardCharsets.UTF_8));
     try {
       FileChannel out = open();
       if (fragmentAt >= 0) {
