@@ -7,6 +7,10 @@ import dev.pump.bench.Stats;
 import dev.pump.trigger.CronTrigger;
 import dev.pump.trigger.WebhookTrigger;
 import io.vertx.core.Promise;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -61,10 +65,13 @@ public final class WebhookThroughput {
     double[] rawRate = new double[reps];
     double[] oursP99 = new double[reps];
     double[] rawP99 = new double[reps];
+    double[] handoffRate = new double[reps];
     for (int rep = -WARMUP_REPS; rep < reps; rep++) {
       // the order alternates, so that neither side always runs on a client the other one warmed up
+      // (odd reps: hand-off, raw, ours; even reps: ours, raw, hand-off)
       boolean oursFirst = (rep & 1) == 0;
-      Load base = oursFirst ? null : raw(client, requests, concurrency);
+      Load handoff = oursFirst ? null : raw(client, requests, concurrency, true);
+      Load base = oursFirst ? null : raw(client, requests, concurrency, false);
       PumpApplication app = PumpApplication.create();
       // the default rate limit (100 requests/s per webhook) would answer 429: measure the engine, not the limit
       WebhookTrigger hook = new WebhookTrigger(app, "x").withoutRateLimit();
@@ -79,17 +86,20 @@ public final class WebhookThroughput {
       long fires = hook.fireCount();
       app.close().await();
       if (oursFirst) {
-        base = raw(client, requests, concurrency);
+        base = raw(client, requests, concurrency, false);
+        handoff = raw(client, requests, concurrency, true);
       }
 
       Results.log(String.format("%s rep %d: ours %.0f req/s p50 %.2f p99 %.2f ms (errors %d, fires %d) | raw %.0f req/s "
-          + "p50 %.2f p99 %.2f ms (errors %d) | ratio %.2f", prefix, rep, ours.rate, ours.p50, ours.p99, ours.errors,
-        fires, base.rate, base.p50, base.p99, base.errors, ours.rate / base.rate));
+          + "p50 %.2f p99 %.2f ms (errors %d) | ratio %.2f | raw + hand-off %.0f req/s (errors %d)", prefix, rep, ours.rate,
+        ours.p50, ours.p99, ours.errors, fires, base.rate, base.p50, base.p99, base.errors, ours.rate / base.rate,
+        handoff.rate, handoff.errors));
       if (rep >= 0) {
         oursRate[rep] = ours.errors == 0 ? ours.rate : 0;
         rawRate[rep] = base.rate;
         oursP99[rep] = ours.p99;
         rawP99[rep] = base.p99;
+        handoffRate[rep] = handoff.errors == 0 ? handoff.rate : 0;
       }
       Stats.usedHeapAfterGc();
     }
@@ -97,6 +107,8 @@ public final class WebhookThroughput {
     Results.putReps(prefix + ".raw.rate", rawRate, "req/s");
     Results.putReps(prefix + ".ours.p99", oursP99, "ms");
     Results.putReps(prefix + ".raw.p99", rawP99, "ms");
+    Results.putReps(prefix + ".handoff.rate", handoffRate, "req/s (the raw route also publishing the body to a worker "
+      + "verticle that runs an executeBlocking: the floor of a fire handed to a worker source)");
     System.exit(0);
   }
 
@@ -105,14 +117,33 @@ public final class WebhookThroughput {
 
   static final int WARMUP_REPS = 2;
 
-  /** The floor: a vertx-web route with a BodyHandler answering 202 with a similar body. */
-  static Load raw(HttpClientAgent client, int requests, int concurrency) {
+  /**
+   * The floor: a vertx-web route with a BodyHandler answering 202 with a similar body; with {@code handoff}, the
+   * route also publishes the body as JSON to a worker verticle (a pool of 20, as our sources) that runs an
+   * unordered executeBlocking, before answering: what handing a fire to a worker source costs at least.
+   */
+  static Load raw(HttpClientAgent client, int requests, int concurrency, boolean handoff) {
     Vertx raw = Vertx.vertx();
+    if (handoff) {
+      raw.deployVerticle(new VerticleBase() {
+        @Override
+        public Future<?> start() {
+          return vertx.eventBus().<JsonObject>localConsumer("handoff.x",
+            message -> context.executeBlocking(() -> message.body().size(), false)).completion();
+        }
+      }, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setWorkerPoolName("handoff")
+        .setWorkerPoolSize(20)).await();
+    }
     Router router = Router.router(raw);
     Buffer answer = new JsonObject().put("trigger", "x").put("firing", "3f0a6c2e-8d0c-4a47-9a53-2e2f1c7e0b51").toBuffer();
     router.post("/webhooks/:name")
       .handler(BodyHandler.create(false).setBodyLimit(1024 * 1024))
-      .handler(ctx -> ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(answer));
+      .handler(ctx -> {
+        if (handoff) {
+          raw.eventBus().publish("handoff.x", ctx.body().asJsonObject());
+        }
+        ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(answer);
+      });
     HttpServer server = raw.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     Load base = load(client, server.actualPort(), requests, concurrency);
     raw.close().await();
