@@ -67,7 +67,7 @@ public abstract class TimeTrigger extends Trigger {
   private volatile Backfill backfill;
 
   // confined to the trigger's event loop (the scheduler's thread)
-  private SlotPolicy policy;
+  private volatile SlotPolicy policy; // set once on start; the counters are read from any thread
   private TimeScheduler scheduler;
   private long wakeAtNanos = TimeScheduler.NOT_WAITING;
   private boolean running;
