@@ -208,7 +208,8 @@ final class SlotPolicy {
     }
     excluded.addAndGet(excludedBeforeArmed);
     excludedBeforeArmed = 0;
-    if (!paused && startingDeadline == null && now.isBefore(armed.plus(minimumGap))) {
+    boolean onlyArmedIsDue = now.isBefore(armed.plus(minimumGap));
+    if (!paused && startingDeadline == null && onlyArmedIsDue) {
       // the usual wake-up: one slot, nothing to scan, nothing to drop
       cursor = armed;
       List<Instant> one = take(List.of(armed));
@@ -216,7 +217,7 @@ final class SlotPolicy {
       return new Due(one, List.of());
     }
     List<Instant> due;
-    if (now.isBefore(armed.plus(minimumGap))) {
+    if (onlyArmedIsDue) {
       due = withinDeadline(new ArrayList<>(List.of(armed)), now); // one slot, nothing to scan
     } else {
       due = dueSlots(armed, now);

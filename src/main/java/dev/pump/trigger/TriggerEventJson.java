@@ -31,8 +31,7 @@ final class TriggerEventJson extends JsonObject {
 
   @Override
   public JsonObject copy() {
-    JsonObject args = event.args();
-    return new TriggerEventJson(args.isEmpty() ? event.withArgs(new JsonObject()) : event.withArgs(args.copy()));
+    return new TriggerEventJson(event.withArgs(event.args().copy()));
   }
 
   /** The event's fields as a map, written on first use; from then on an ordinary, mutable map. */
