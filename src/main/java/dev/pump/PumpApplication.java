@@ -196,7 +196,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     fireListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  /** Calls {@code listener} after every cycle of every source, on the source's context. */
+  /** Calls {@code listener} after every cycle of every source, on the worker thread that ran the cycle. */
   public void onCycle(CycleListener listener) {
     cycleListeners.add(Objects.requireNonNull(listener, "listener"));
   }

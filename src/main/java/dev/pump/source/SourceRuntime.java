@@ -28,7 +28,7 @@ public interface SourceRuntime extends TriggerRuntime {
   void rename(TriggerSource source, String newId);
 
   /**
-   * Called on the source's context after every cycle, for metrics and the firing log.
+   * Called after every cycle, on the worker thread that ran it, for metrics and the firing log.
    *
    * @param event the fire the cycle ran for
    * @param took how long {@code cycle()} ran

@@ -69,7 +69,9 @@ public abstract class TriggerSource extends VerticleBase {
   private volatile Overlap overlap = Overlap.MERGE;
   private volatile int running;
 
-  // confined to this verticle's context
+  // Guarded by `lock`: fires arrive on this verticle's context, cycles end on the pool thread that ran
+  // them. A cycle's end is handled where it ran, so a fire costs no hop back to the context after it.
+  private final Object lock = new Object();
   private final Deque<TriggerEvent> pending = new ArrayDeque<>();
   private boolean waitingForReady;
   private boolean stopping;
@@ -215,13 +217,15 @@ public abstract class TriggerSource extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    stopping = true;
     Future<?> unregistered = Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
-    if (running == 0 && pending.isEmpty()) {
-      return unregistered;
+    synchronized (lock) {
+      stopping = true;
+      if (running == 0 && pending.isEmpty()) {
+        return unregistered;
+      }
+      allCyclesDone = Promise.promise();
+      return unregistered.compose(v -> allCyclesDone.future());
     }
-    allCyclesDone = Promise.promise();
-    return unregistered.compose(v -> allCyclesDone.future());
   }
 
   private void onMessage(Message<JsonObject> message) {
@@ -239,34 +243,36 @@ public abstract class TriggerSource extends VerticleBase {
   }
 
   private void onFire(TriggerEvent event) {
-    if (stopping) {
-      // already on the bus when the source began to stop: not run, counted by unfinishedFires()
-      firesAfterStop.incrementAndGet();
-      return;
-    }
-    if (running < overlap.maxRunning() && pending.isEmpty() && pipeline.isReady()) {
-      runCycle(event);
-      return;
-    }
-    switch (overlap.policy()) {
-      case QUEUE -> {
-        if (pending.size() >= overlap.limit()) {
-          dropFire();
-        } else {
-          pending.addLast(event);
-        }
+    synchronized (lock) {
+      if (stopping) {
+        // already on the bus when the source began to stop: not run, counted by unfinishedFires()
+        firesAfterStop.incrementAndGet();
+        return;
       }
-      case SKIP -> {
-        if (running > 0) {
-          dropFire();
-        } else {
-          mergeInto(event);
-        }
+      if (running < overlap.maxRunning() && pending.isEmpty() && pipeline.isReady()) {
+        runCycle(event);
+        return;
       }
-      case MERGE, CONCURRENT -> mergeInto(event);
-    }
-    if (running == 0) {
-      waitForReady();
+      switch (overlap.policy()) {
+        case QUEUE -> {
+          if (pending.size() >= overlap.limit()) {
+            dropFire();
+          } else {
+            pending.addLast(event);
+          }
+        }
+        case SKIP -> {
+          if (running > 0) {
+            dropFire();
+          } else {
+            mergeInto(event);
+          }
+        }
+        case MERGE, CONCURRENT -> mergeInto(event);
+      }
+      if (running == 0) {
+        waitForReady();
+      }
     }
   }
 
@@ -290,9 +296,11 @@ public abstract class TriggerSource extends VerticleBase {
     }
     waitingForReady = true;
     pipeline.ready().onComplete(ar -> context.runOnContext(v -> {
-      waitingForReady = false;
-      if (ar.succeeded()) {
-        runPending();
+      synchronized (lock) {
+        waitingForReady = false;
+        if (ar.succeeded()) {
+          runPending();
+        }
       }
     }));
   }
@@ -309,26 +317,41 @@ public abstract class TriggerSource extends VerticleBase {
     }
   }
 
+  /** Called with {@code lock} held. */
   private void runCycle(TriggerEvent event) {
     running++;
-    long startedNanos = System.nanoTime();
-    // unordered: this context stays free to take (and merge) fires while the cycle runs
+    // unordered: this context stays free to take (and merge) fires while the cycle runs; the
+    // cycle's end is handled on its own thread (no completion handler, so no task back on the context)
     context.executeBlocking(() -> {
-      cycle(event);
-      return null;
-    }, false).onComplete(ar -> {
-      running--;
-      cycles.incrementAndGet();
-      pipeline.counters().recordCycle();
-      if (ar.failed()) {
-        pipeline.fail(ar.cause(), "source '" + id + "'");
+      long startedNanos = System.nanoTime();
+      Throwable failure = null;
+      try {
+        cycle(event);
+      } catch (Throwable e) {
+        failure = e;
       }
-      runtime.cycleFinished(this, event, Duration.ofNanos(System.nanoTime() - startedNanos), ar.failed());
+      cycleEnded(event, System.nanoTime() - startedNanos, failure);
+      return null;
+    }, false);
+  }
+
+  private void cycleEnded(TriggerEvent event, long tookNanos, Throwable failure) {
+    cycles.incrementAndGet();
+    pipeline.counters().recordCycle();
+    if (failure != null) {
+      pipeline.fail(failure, "source '" + id + "'");
+    }
+    synchronized (lock) {
+      running--;
+    }
+    runtime.cycleFinished(this, event, Duration.ofNanos(tookNanos), failure != null);
+    synchronized (lock) {
       runPending();
       if (running == 0 && pending.isEmpty() && allCyclesDone != null) {
-        allCyclesDone.tryComplete();
+        Promise<Void> done = allCyclesDone;
+        context.runOnContext(v -> done.tryComplete());
       }
-    });
+    }
   }
 
   /** @return fires that reached this source after it began to stop, and so were not run */
@@ -347,7 +370,11 @@ public abstract class TriggerSource extends VerticleBase {
       return Future.succeededFuture(0);
     }
     Promise<Integer> counted = Promise.promise();
-    context.runOnContext(v -> counted.complete(pending.size() + running + (int) firesAfterStop.get()));
+    context.runOnContext(v -> {
+      synchronized (lock) {
+        counted.complete(pending.size() + running + (int) firesAfterStop.get());
+      }
+    });
     return counted.future();
   }
 

@@ -397,7 +397,7 @@ public abstract class TimeTrigger extends Trigger {
     return current == null ? Future.succeededFuture(Optional.empty()) : current.cancel().map(v -> Optional.of(current));
   }
 
-  /** Counts failed cycles in a row run for this trigger's fires; on the source's context. */
+  /** Counts failed cycles in a row run for this trigger's fires; on the thread that ran the cycle. */
   private void cycleFinished(TriggerEvent event, boolean failed) {
     if (!failed) {
       consecutiveFailures.set(0);

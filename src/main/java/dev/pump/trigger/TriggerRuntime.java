@@ -44,8 +44,8 @@ public interface TriggerRuntime {
   boolean isIdle();
 
   /**
-   * Calls {@code listener} whenever a cycle of any source of the application ends, on the source's
-   * context: an {@link OpportunisticTrigger} checks then whether the application has become idle.
+   * Calls {@code listener} whenever a cycle of any source of the application ends, on the worker
+   * thread that ran it: an {@link OpportunisticTrigger} checks then whether the application has become idle.
    *
    * @return removes the listener
    */
@@ -53,7 +53,7 @@ public interface TriggerRuntime {
 
   /**
    * Calls {@code listener} whenever a cycle that ran for a fire of the trigger {@code triggerId} ends,
-   * on the source's context, with the event and whether the cycle failed: a time trigger with
+   * on the worker thread that ran the cycle, with the event and whether the cycle failed: a time trigger with
    * {@code pauseOnFailure} counts the failed cycles of its own fires. Keyed by trigger, so that a
    * cycle reaches only its own trigger's listener, however many triggers listen.
    *
