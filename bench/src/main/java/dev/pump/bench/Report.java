@@ -159,6 +159,10 @@ public final class Report {
       if (metrics.containsKey(handoff + ".p99")) {
         rows.add(new Row("lateness at cycle() N=" + nn + " p99 (ms), vs raw timers + worker hand-off", ours + ".p99",
           handoff + ".p99", "raw hand-off", Target.none()));
+        if (metrics.containsKey(handoff + ".cpu_per_fire")) {
+          rows.add(new Row("process CPU per fire N=" + nn + " (us), vs raw timers + worker hand-off",
+            ours + ".cpu_per_fire", handoff + ".cpu_per_fire", "raw hand-off", Target.none()));
+        }
       }
       if (metrics.containsKey(q10 + ".p99")) {
         rows.add(new Row("lateness at cycle() N=" + nn + " p99 (ms), vs Quartz", ours + ".p99", q10 + ".p99",

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TimeZone;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -71,10 +72,10 @@ public final class FirePrecision {
       + " measured slots");
 
     Run run = switch (system) {
-      case "ours" -> runOurs(n, period, reps + warmups + 1);
-      case "raw" -> runRaw(n, period, reps + warmups + 1, false);
-      case "handoff" -> runRaw(n, period, reps + warmups + 1, true);
-      default -> runQuartz(n, threads, period, reps + warmups + 1);
+      case "ours" -> runOurs(n, period, reps + warmups + 1, warmups);
+      case "raw" -> runRaw(n, period, reps + warmups + 1, warmups, false);
+      case "handoff" -> runRaw(n, period, reps + warmups + 1, warmups, true);
+      default -> runQuartz(n, threads, period, reps + warmups + 1, warmups);
     };
 
     double[] p50 = new double[reps];
@@ -111,6 +112,15 @@ public final class FirePrecision {
     Results.put(key + ".deploy", run.deploySeconds, "s to deploy (ours: app.start(); Quartz: scheduleJob x N + start)");
     Results.put(key + ".missing", missing, "executions of the measured slots that never came (30 s after the last)");
     Results.put(key + ".threads", run.threads, "JVM threads while the N triggers ran");
+    if (run.cpu.nanos() >= 0) {
+      // CPU is counted per thread whatever else the machine runs: steadier than lateness on a shared machine
+      StringBuilder groups = new StringBuilder();
+      run.cpu.millisByGroup().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> groups.append(groups.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+          .append(String.format("%.1f", e.getValue() * 1000.0 / ((double) reps * n))));
+      Results.put(key + ".cpu_per_fire", run.cpu.nanos() / 1000.0 / ((double) reps * n),
+        "us of process CPU per fire over the " + reps + " measured slots (us by thread: " + groups + ")");
+    }
     if (run.fires != null) {
       Results.putReps(key + ".fire.p99", fireP99, "ms (firedAt - scheduledAt, at the trigger)");
     }
@@ -140,8 +150,14 @@ public final class FirePrecision {
       this.n = n;
     }
 
+    /** Called on every fire (ours) and every cycle (all systems): kept cheap, a lookup and no allocation. */
     void add(Instant scheduledAt, Instant at) {
-      bySlot.computeIfAbsent(scheduledAt, s -> new Recorder(n)).add(Duration.between(scheduledAt, at).toNanos() / 1000);
+      Recorder slot = bySlot.get(scheduledAt);
+      if (slot == null) {
+        slot = bySlot.computeIfAbsent(scheduledAt, s -> new Recorder(n));
+      }
+      slot.add((at.getEpochSecond() - scheduledAt.getEpochSecond()) * 1_000_000
+        + (at.getNano() - scheduledAt.getNano()) / 1000);
     }
 
     Recorder slot(Instant slot) {
@@ -150,7 +166,7 @@ public final class FirePrecision {
   }
 
   /** What a run measured; {@code close} shuts the system down (bounded by the caller). */
-  record Run(Instant first, Slots cycles, Slots fires, double deploySeconds, int threads, Runnable close) {
+  record Run(Instant first, Slots cycles, Slots fires, double deploySeconds, int threads, Cpu cpu, Runnable close) {
   }
 
   /** The first slot at least 1 s after now. */
@@ -162,19 +178,43 @@ public final class FirePrecision {
     return at;
   }
 
-  private static void waitFor(Slots slots, int n, Instant first, int count, int period) {
+  /**
+   * Waits for the last slot; measures the process's CPU from the end of the last warm-up slot to the end
+   * of the last slot, so {@code Cpu} covers the measured slots (and the quiet seconds between them).
+   */
+  private static Cpu waitFor(Slots slots, int n, Instant first, int count, int period, int warmups) {
+    Instant lastWarmup = first.plusSeconds((long) warmups * period);
     Instant last = first.plusSeconds((long) (count - 1) * period);
     Instant deadline = last.plusSeconds(30);
+    long cpuAtStart = -1;
+    Map<String, Long> groupsAtStart = Map.of();
     while (Instant.now().isBefore(deadline)) {
+      if (cpuAtStart < 0 && Instant.now().isAfter(lastWarmup) && slots.slot(lastWarmup).count() >= n) {
+        cpuAtStart = Stats.processCpuNanos();
+        groupsAtStart = Stats.cpuMillisByThreadGroup();
+      }
       if (Instant.now().isAfter(last) && slots.slot(last).count() >= n) {
         break;
       }
-      Stats.sleep(50);
+      Stats.sleep(20);
     }
+    Cpu cpu = new Cpu(cpuAtStart < 0 ? -1 : Stats.processCpuNanos() - cpuAtStart, new TreeMap<>());
+    Map<String, Long> before = groupsAtStart;
+    Stats.cpuMillisByThreadGroup().forEach((group, millis) -> {
+      long used = millis - before.getOrDefault(group, 0L);
+      if (used > 0) {
+        cpu.millisByGroup().put(group, used);
+      }
+    });
     Stats.sleep(200);
+    return cpu;
   }
 
-  private static Run runOurs(int n, int period, int slots) {
+  /** Process CPU over the measured slots, in all and by thread group (ms). */
+  record Cpu(long nanos, Map<String, Long> millisByGroup) {
+  }
+
+  private static Run runOurs(int n, int period, int slots, int warmups) {
     PumpApplication app = PumpApplication.create();
     Pipeline pipeline = BenchSources.noopPipeline("precision");
     Slots cycles = new Slots(n);
@@ -192,15 +232,15 @@ public final class FirePrecision {
     app.start().await();
     double deploySeconds = (System.nanoTime() - t0) / 1e9;
     Instant first = firstSlot(period);
-    waitFor(cycles, n, first, slots, period);
-    return new Run(first, cycles, fires, deploySeconds, Stats.threadCount(), () -> app.close().await());
+    Cpu cpu = waitFor(cycles, n, first, slots, period, warmups);
+    return new Run(first, cycles, fires, deploySeconds, Stats.threadCount(), cpu, () -> app.close().await());
   }
 
   /**
    * N plain timers, each armed (ms, rounded up, from the wall clock) for the next multiple of the period;
    * with {@code handoff}, each timer publishes to a worker verticle of its own that runs an executeBlocking.
    */
-  private static Run runRaw(int n, int period, int slots, boolean handoff) {
+  private static Run runRaw(int n, int period, int slots, int warmups, boolean handoff) {
     Vertx vertx = Vertx.vertx();
     Slots lateness = new Slots(n);
     long t0 = System.nanoTime();
@@ -244,8 +284,8 @@ public final class FirePrecision {
     Future.all(deployed).await();
     double deploySeconds = (System.nanoTime() - t0) / 1e9;
     Instant first = firstSlot(period);
-    waitFor(lateness, n, first, slots, period);
-    return new Run(first, lateness, null, deploySeconds, Stats.threadCount(), () -> vertx.close().await());
+    Cpu cpu = waitFor(lateness, n, first, slots, period, warmups);
+    return new Run(first, lateness, null, deploySeconds, Stats.threadCount(), cpu, () -> vertx.close().await());
   }
 
   private static void arm(Vertx vertx, Slots lateness, int period, String handoff) {
@@ -263,7 +303,7 @@ public final class FirePrecision {
     });
   }
 
-  private static Run runQuartz(int n, int threads, int period, int slots) throws Exception {
+  private static Run runQuartz(int n, int threads, int period, int slots, int warmups) throws Exception {
     Properties props = new Properties();
     props.setProperty("org.quartz.scheduler.instanceName", "precision");
     props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
@@ -287,8 +327,8 @@ public final class FirePrecision {
     scheduler.start();
     double deploySeconds = (System.nanoTime() - t0) / 1e9;
     Instant first = firstSlot(period);
-    waitFor(cycles, n, first, slots, period);
-    return new Run(first, cycles, null, deploySeconds, Stats.threadCount(), () -> {
+    Cpu cpu = waitFor(cycles, n, first, slots, period, warmups);
+    return new Run(first, cycles, null, deploySeconds, Stats.threadCount(), cpu, () -> {
       try {
         scheduler.shutdown(true);
       } catch (Exception e) {
