@@ -1,5 +1,7 @@
 package dev.pump.trigger;
 
+import dev.pump.rules.Ids;
+import dev.pump.rules.Spellings;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
@@ -48,7 +50,7 @@ public class WebhookTrigger extends Trigger {
 
     /** @return the name used in the configuration: {@code none}, {@code standard}, {@code github} */
     public String configName() {
-      return name().toLowerCase(Locale.ROOT);
+      return Spellings.of(this);
     }
   }
 
@@ -128,7 +130,7 @@ public class WebhookTrigger extends Trigger {
    */
   public WebhookTrigger(TriggerRuntime runtime, String name) {
     super(runtime, "webhook");
-    this.name = requireValidId(name, "webhook name");
+    this.name = Ids.require(name, "webhook name");
   }
 
   @Override
