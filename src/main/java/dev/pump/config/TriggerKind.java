@@ -52,7 +52,9 @@ public interface TriggerKind<C extends TriggerConfig, T extends Trigger> {
 
   /**
    * @return how {@code trigger} fires, in words, for people (the dashboard): {@code every 5 minutes},
-   *     {@code on each POST /webhooks/deploy}; a time trigger's bounds are added after it
+   *     {@code on each POST /webhooks/deploy}; a time trigger's bounds are added after it. The words may
+   *     depend on the trigger's {@code type()} and {@code spec()} only: the dashboard keeps them per type
+   *     and spec, so that a million triggers of one schedule are put in words once
    */
   String describe(T trigger);
 }

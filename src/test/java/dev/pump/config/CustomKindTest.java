@@ -1,11 +1,13 @@
 package dev.pump.config;
 
 import dev.pump.PumpApplication;
+import dev.pump.PumpRoutes;
 import dev.pump.examples.GitPushKind;
 import dev.pump.examples.GitPushTrigger;
 import dev.pump.trigger.Trigger;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -131,6 +134,7 @@ class CustomKindTest {
       triggers: [ { type: gitpush, id: pushes, path: /hooks/git } ]
       sink: { type: memory, name: custom-kind-test, capacity: 5 }""");
     app = PumpAssembler.assemble(config, PumpApplication.builder().vertx(vertx));
+    PumpRoutes.mount(app).await(20, TimeUnit.SECONDS);       // the dashboard's stream among them
     app.start().await(20, TimeUnit.SECONDS);
     HttpServer server = app.listen(0, "127.0.0.1").await(20, TimeUnit.SECONDS);
 
@@ -143,9 +147,20 @@ class CustomKindTest {
     await().atMost(DEADLINE).until(() -> !MemorySinkKind.BUILT.get("custom-kind-test").events().isEmpty());
     assertThat(MemorySinkKind.BUILT.get("custom-kind-test").events()).singleElement()
       .satisfies(event -> assertThat(event.getJsonObject("args").getString("ref")).isEqualTo("main"));
-    Trigger trigger = app.trigger("pushes").orElseThrow();
-    assertThat(trigger).isInstanceOf(GitPushTrigger.class);
-    assertThat(app.describe(trigger)).isEqualTo("on each git push to POST /hooks/git");
+    assertThat(app.trigger("pushes")).get().isInstanceOf(GitPushTrigger.class);
+    assertThat(dashboardState(server.actualPort()).getJsonArray("triggers").getJsonObject(0).getString("schedule"))
+      .isEqualTo("on each git push to POST /hooks/git");
+  }
+
+  /** The first event of the dashboard's stream: the whole state. */
+  private static JsonObject dashboardState(int port) throws Exception {
+    HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().send(
+      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/stream")).build(),
+      HttpResponse.BodyHandlers.ofLines());
+    try (Stream<String> lines = stream.body()) {
+      return new JsonObject(lines.filter(line -> line.startsWith("data:")).findFirst().orElseThrow()
+        .substring("data:".length()));
+    }
   }
 
   @Test

@@ -37,6 +37,11 @@ public class GitPushTrigger extends Trigger {
   }
 
   @Override
+  public String spec() {
+    return path;                                     // shown by /api/triggers
+  }
+
+  @Override
   public Future<?> start() {
     route = app.router().post(path)
       .handler(BodyHandler.create(false).setBodyLimit(64 * 1024))
