@@ -78,6 +78,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final TimeSchedulers timeSchedulers;
   /** Where the trigger kinds that describe triggers are looked up: the context class loader at build time. */
   private final ClassLoader kindsLoader;
+  private volatile Kinds kinds;
   private final List<BiConsumer<Trigger, TriggerEvent>> fireListeners = new CopyOnWriteArrayList<>();
   private final List<CycleListener> cycleListeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> cycleEndedListeners = new CopyOnWriteArrayList<>();
@@ -225,7 +226,12 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   /** In the words of the trigger's kind ({@link Kinds}), as seen by the class loader the application was built in. */
   @Override
   public String describe(Trigger trigger) {
-    return Kinds.of(kindsLoader).describe(trigger);
+    Kinds known = kinds;
+    if (known == null) {
+      known = Kinds.of(kindsLoader);   // only once the dashboard asks: an application without it never loads them
+      kinds = known;
+    }
+    return known.describe(trigger);
   }
 
   public synchronized List<TriggerSource> sources() {

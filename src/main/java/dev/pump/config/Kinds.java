@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.WeakHashMap;
 import java.util.function.Function;
 
 /**
@@ -19,9 +18,6 @@ import java.util.function.Function;
  * trigger fires, for the dashboard.
  */
 public final class Kinds {
-
-  /** Per class loader: a service and an application of its own see their own kinds. */
-  private static final Map<ClassLoader, Kinds> LOADED = Collections.synchronizedMap(new WeakHashMap<>());
 
   private final Map<String, TriggerKind<?, ?>> triggers;
   private final Map<String, SourceKind<?>> sources;
@@ -40,11 +36,12 @@ public final class Kinds {
   }
 
   /**
-   * @return the kinds {@code loader} sees, loaded once per class loader
+   * @return the kinds {@code loader} sees (a few small files read, a few small objects made: hold on to
+   *     the result rather than asking again for each trigger)
    * @throws IllegalStateException when a kind cannot be loaded, has an invalid name, or shares it with another
    */
   public static Kinds of(ClassLoader loader) {
-    return LOADED.computeIfAbsent(loader, Kinds::new);
+    return new Kinds(loader);
   }
 
   /**
