@@ -106,6 +106,7 @@ public final class ConfigNode {
     }
   }
 
+  /** Reports {@code key} missing: {@code <path>.<key>: required (<hint>)}. */
   public void required(String key, String hint) {
     problem(key, hint == null ? "required" : "required (" + hint + ")");
   }
@@ -163,6 +164,7 @@ public final class ConfigNode {
     return whole;
   }
 
+  /** Like {@link #number(String, Long, long, long)}, for an {@code int}. */
   public Integer integer(String key, Integer fallback, int min, int max) {
     Long value = number(key, fallback == null ? null : fallback.longValue(), min, max);
     return value == null ? null : value.intValue();
