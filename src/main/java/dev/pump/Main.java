@@ -4,6 +4,7 @@ import dev.pump.config.ConfigLoader;
 import dev.pump.config.InvalidConfigException;
 import dev.pump.config.PumpConfig;
 import dev.pump.trigger.CronSchedule;
+import dev.pump.trigger.Zones;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.CodeSource;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -358,10 +358,9 @@ public final class Main {
     ZoneId zone = ZoneId.systemDefault();
     if (zoneText != null) {
       try {
-        zone = ZoneId.of(zoneText);
-      } catch (DateTimeException e) {
-        problems.add("--zone: unknown time zone \"" + zoneText + "\" (use a region such as Europe/Prague, UTC, "
-          + "or an offset such as +02:00)");
+        zone = Zones.parse(zoneText);
+      } catch (IllegalArgumentException e) {
+        problems.add("--zone: " + e.getMessage());
       }
     }
     Instant from = Instant.now();

@@ -1,5 +1,6 @@
 package dev.pump;
 
+import dev.pump.config.Kinds;
 import dev.pump.http.HttpErrors;
 import dev.pump.http.PumpView;
 import dev.pump.http.SlowClients;
@@ -75,6 +76,9 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final PubSub pubSub;
   private final Router router;
   private final TimeSchedulers timeSchedulers;
+  /** Where the trigger kinds that describe triggers are looked up: the context class loader at build time. */
+  private final ClassLoader kindsLoader;
+  private volatile Kinds kinds;
   private final List<BiConsumer<Trigger, TriggerEvent>> fireListeners = new CopyOnWriteArrayList<>();
   private final List<CycleListener> cycleListeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> cycleEndedListeners = new CopyOnWriteArrayList<>();
@@ -103,6 +107,8 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     this.ownsVertx = builder.vertx == null || builder.closeVertx;
     this.vertx = builder.vertx == null ? Vertx.vertx() : builder.vertx;
     this.clock = builder.clock;
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    this.kindsLoader = context != null ? context : PumpApplication.class.getClassLoader();
     this.nodeId = builder.nodeId != null ? builder.nodeId : defaultNodeId();
     this.shutdownGrace = builder.shutdownGrace;
     this.slotLedger = builder.slotLedger;
@@ -215,6 +221,17 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   @Override
   public synchronized Optional<Trigger> trigger(String id) {
     return Optional.ofNullable(triggers.get(id));
+  }
+
+  /** In the words of the trigger's kind ({@link Kinds}), as seen by the class loader the application was built in. */
+  @Override
+  public String describe(Trigger trigger) {
+    Kinds known = kinds;
+    if (known == null) {
+      known = Kinds.of(kindsLoader);   // only once the dashboard asks: an application without it never loads them
+      kinds = known;
+    }
+    return known.describe(trigger);
   }
 
   public synchronized List<TriggerSource> sources() {

@@ -6,10 +6,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The one duration format of the configuration: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 1d}. */
-final class Durations {
+public final class Durations {
 
   /** What the messages say is expected. */
-  static final String EXPECTED = "a duration like 500ms, 10s, 5m, 1h or 1d";
+  public static final String EXPECTED = "a duration like 500ms, 10s, 5m, 1h or 1d";
 
   private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
@@ -17,7 +17,7 @@ final class Durations {
   }
 
   /** @return the duration, or empty when {@code text} is not of the form number + unit */
-  static Optional<Duration> parse(String text) {
+  public static Optional<Duration> parse(String text) {
     Matcher m = FORMAT.matcher(text.trim());
     if (!m.matches()) {
       return Optional.empty();
@@ -33,7 +33,7 @@ final class Durations {
   }
 
   /** @return {@code duration} in the configuration's format, in the largest unit that states it exactly */
-  static String format(Duration duration) {
+  public static String format(Duration duration) {
     long ms = duration.toMillis();
     if (ms == 0) {
       return "0s";

@@ -8,16 +8,18 @@ import dev.pump.source.TriggerSource;
 import io.vertx.core.json.JsonObject;
 
 import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The kinds of user class a configuration may name with {@code class}, and how each is constructed.
- * Validation checks a class exists, has the right type and a usable constructor, without running
- * any of its code; {@link PumpAssembler} then calls that constructor.
+ * Validation ({@link ConfigNode#className(PluginClass)}) checks a class exists, has the right type and
+ * a usable constructor, without running any of its code; {@link #instantiate} then calls that constructor.
  */
-enum PluginClass {
+public enum PluginClass {
 
   SOURCE(TriggerSource.class, "is not a subclass of " + TriggerSource.class.getName(),
     List.of(List.of(PumpApplication.class, Pipeline.class),
@@ -41,7 +43,7 @@ enum PluginClass {
   }
 
   /** @return why {@code className} cannot be used, or empty when it can */
-  Optional<String> check(String className) {
+  public Optional<String> check(String className) {
     try {
       constructorOf(className);
       return Optional.empty();
@@ -99,8 +101,36 @@ enum PluginClass {
     return true;
   }
 
+  /**
+   * Calls the class's constructor with {@code leading} and, if it takes one, a copy of {@code config}.
+   *
+   * @throws ConfigKeyException under {@code class} when the class cannot be used or its constructor fails
+   */
+  public Object instantiate(String className, JsonObject config, Object... leading) {
+    Constructor<?> constructor;
+    try {
+      constructor = constructorOf(className);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigKeyException("class", e.getMessage());
+    }
+    Object[] arguments = leading;
+    if (takesConfig(constructor)) {
+      arguments = Arrays.copyOf(leading, leading.length + 1);
+      arguments[leading.length] = config.copy();
+    }
+    try {
+      return constructor.newInstance(arguments);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      throw new ConfigKeyException("class", "the constructor of '" + className + "' failed: "
+        + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+    } catch (ReflectiveOperationException e) {
+      throw new ConfigKeyException("class", "cannot construct '" + className + "': " + e);
+    }
+  }
+
   /** @return whether {@code constructor}, found by {@link #constructorOf(String)}, also takes the {@code config} */
-  boolean takesConfig(Constructor<?> constructor) {
+  private boolean takesConfig(Constructor<?> constructor) {
     return constructor.getParameterCount() == signatures.get(signatures.size() - 1).size();
   }
 

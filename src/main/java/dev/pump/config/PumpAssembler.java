@@ -1,36 +1,21 @@
 package dev.pump.config;
 
 import dev.pump.PumpApplication;
-import dev.pump.pipeline.EventBusSink;
-import dev.pump.pipeline.FileSink;
-import dev.pump.pipeline.HttpSink;
-import dev.pump.pipeline.LogSink;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.pipeline.Processor;
 import dev.pump.pipeline.Sink;
-import dev.pump.source.ClockSource;
-import dev.pump.source.HttpGetSource;
 import dev.pump.source.TriggerSource;
-import dev.pump.trigger.CronTrigger;
-import dev.pump.trigger.OpportunisticTrigger;
-import dev.pump.trigger.PeriodicTrigger;
-import dev.pump.trigger.PubSubTrigger;
-import dev.pump.trigger.RunOnceTrigger;
 import dev.pump.trigger.Trigger;
-import dev.pump.trigger.WebhookTrigger;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Builds a {@link PumpApplication} from a valid {@link PumpConfig}: the same objects a Java developer
@@ -41,18 +26,32 @@ import java.util.Objects;
  * Trigger cron = new CronTrigger(app, "* * * * *", zone).withId("every-minute");
  * new ClockSource(app, pipeline).withId("heartbeat").on(cron, ...);
  * }</pre>
- * Triggers are created first, each once, so that {@code ref} entries share them across pipelines.
- * A pipeline's source takes the pipeline's id. File sinks writing the same file share one
- * {@link FileSink}, so their lines never interleave. Time triggers get their policy keys
- * ({@code mode, catchUp, jitter ...}) and sources their {@code overlap} policy.
+ * Each entry is built by the {@link TriggerKind}, {@link SourceKind} or {@link SinkKind} of its
+ * {@code type} ({@link Kinds}). Triggers are created first, each once, so that {@code ref} entries share
+ * them across pipelines. A pipeline's source takes the pipeline's id and its {@code overlap} policy.
+ * File sinks writing the same file share one {@code FileSink}, so their lines never interleave.
  */
 public final class PumpAssembler {
 
   private static final Logger LOG = LoggerFactory.getLogger(PumpAssembler.class);
 
   private final PumpApplication app;
+  private final Kinds kinds = Kinds.installed();
   private final Map<String, Trigger> triggers = new LinkedHashMap<>();
-  private final Map<Path, FileSink> fileSinks = new HashMap<>();
+  /** Sinks pipelines share, such as one {@code FileSink} per file, so that their lines never interleave. */
+  private final Map<Object, Sink> shared = new HashMap<>();
+  private final SinkKind.Context sinkContext = new SinkKind.Context() {
+    @Override
+    public PumpApplication app() {
+      return app;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <S extends Sink> S shared(Object key, Supplier<S> create) {
+      return (S) shared.computeIfAbsent(key, k -> create.get());
+    }
+  };
 
   private PumpAssembler(PumpApplication app) {
     this.app = app;
@@ -91,10 +90,13 @@ public final class PumpAssembler {
    */
   public static void addPipelines(PumpApplication app, List<PipelineConfig> pipelines) {
     PumpAssembler assembler = new PumpAssembler(Objects.requireNonNull(app, "app"));
-    for (PipelineConfig pipeline : pipelines) {
-      for (TriggerConfig trigger : pipeline.triggers()) {
+    for (int i = 0; i < pipelines.size(); i++) {
+      List<TriggerConfig> triggers = pipelines.get(i).triggers();
+      for (int j = 0; j < triggers.size(); j++) {
+        TriggerConfig trigger = triggers.get(j);
         if (!(trigger instanceof TriggerConfig.Ref)) {
-          assembler.triggers.put(trigger.id(), assembler.trigger(trigger));
+          assembler.triggers.put(trigger.id(),
+            assembler.trigger(trigger, "pipelines[" + i + "].triggers[" + j + "]"));
         }
       }
     }
@@ -103,114 +105,52 @@ public final class PumpAssembler {
     }
   }
 
-  private Trigger trigger(TriggerConfig config) {
-    if (config instanceof TriggerConfig.Cron cron) {
-      CronTrigger trigger = new CronTrigger(app, cron.schedule()).withId(cron.id());
-      cron.policy().applyTo(trigger);
-      return trigger;
-    }
-    if (config instanceof TriggerConfig.Periodic periodic) {
-      PeriodicTrigger trigger = new PeriodicTrigger(app, periodic.interval())
-        .withFireAtStart(periodic.fireAtStart()).withId(periodic.id());
-      periodic.policy().applyTo(trigger);
-      return trigger;
-    }
-    if (config instanceof TriggerConfig.PubSub pubsub) {
-      List<String> topics = pubsub.topics();
-      PubSubTrigger trigger = new PubSubTrigger(app, topics.get(0), topics.subList(1, topics.size()).toArray(String[]::new))
-        .withId(pubsub.id());
-      if (pubsub.flow() != null) {
-        trigger.withFlowControl(pubsub.flow());
-      }
-      return trigger;
-    }
-    if (config instanceof TriggerConfig.Webhook webhook) {
-      WebhookTrigger trigger = new WebhookTrigger(app, webhook.name()).withId(webhook.id())
-        .withTolerance(webhook.tolerance());
-      if (!webhook.secret().isEmpty()) {
-        trigger.withSecret(webhook.secret(), webhook.signature());
-      }
-      if (!webhook.token().isEmpty()) {
-        trigger.withToken(webhook.token());
-      }
-      if (webhook.flow() != null) {
-        trigger.withFlowControl(webhook.flow());
-      }
-      return webhook.rateLimit() == null ? trigger.withoutRateLimit() : trigger.withRateLimit(webhook.rateLimit());
-    }
-    if (config instanceof TriggerConfig.Opportunistic opportunistic) {
-      return new OpportunisticTrigger(app).withChilldown(opportunistic.chilldown()).withId(opportunistic.id());
-    }
-    if (config instanceof TriggerConfig.RunOnce runOnce) {
-      return new RunOnceTrigger(app).withId(runOnce.id());
-    }
-    throw new IllegalArgumentException("not a trigger definition: " + config);
+  private Trigger trigger(TriggerConfig config, String path) {
+    TriggerKind<TriggerConfig, ?> kind = kindOf(kinds.triggers(), config.type(), "trigger", path);
+    return build(path, () -> kind.create(app, config));
   }
 
   private void pipeline(PipelineConfig config, String path) {
     List<Processor> processors = new ArrayList<>();
     for (int i = 0; i < config.processors().size(); i++) {
       ProcessorConfig processor = config.processors().get(i);
-      processors.add((Processor) instantiate(PluginClass.PROCESSOR, processor.className(), processor.config(),
-        path + ".processors[" + i + "].class"));
+      String at = path + ".processors[" + i + "]";
+      processors.add(build(at, () -> (Processor) PluginClass.PROCESSOR.instantiate(processor.className(),
+        processor.config())));
     }
-    Pipeline pipeline = new Pipeline(config.id(), processors, sink(config.sink(), path + ".sink.class"));
-    TriggerSource source = source(config.source(), pipeline, path + ".source.class").withId(config.id())
+    Pipeline pipeline = new Pipeline(config.id(), processors, sink(config.sink(), path + ".sink"));
+    TriggerSource source = source(config.source(), pipeline, path + ".source").withId(config.id())
       .withOverlap(config.overlap());
     source.on(config.triggers().stream().map(t -> triggers.get(t.id())).distinct().toArray(Trigger[]::new));
   }
 
   private TriggerSource source(SourceConfig config, Pipeline pipeline, String path) {
-    if (config instanceof SourceConfig.Clock) {
-      return new ClockSource(app, pipeline);
-    }
-    if (config instanceof SourceConfig.HttpGet get) {
-      return new HttpGetSource(app, pipeline, get.url(), get.timeout());
-    }
-    SourceConfig.Custom custom = (SourceConfig.Custom) config;
-    return (TriggerSource) instantiate(PluginClass.SOURCE, custom.className(), custom.config(), path, app, pipeline);
+    SourceKind<SourceConfig> kind = kindOf(kinds.sources(), config.type(), "source", path);
+    return build(path, () -> kind.create(app, pipeline, config));
   }
 
   private Sink sink(SinkConfig config, String path) {
-    if (config instanceof SinkConfig.Log log) {
-      return new LogSink(log.name());
-    }
-    if (config instanceof SinkConfig.File file) {
-      return fileSinks.computeIfAbsent(file.path().toAbsolutePath().normalize(), p -> new FileSink(file.path()));
-    }
-    if (config instanceof SinkConfig.EventBus eventBus) {
-      return new EventBusSink(app.vertx(), eventBus.address());
-    }
-    if (config instanceof SinkConfig.Http http) {
-      return new HttpSink(app.vertx(), http.url(),
-        new HttpSink.Options(http.maxAttempts(), http.initialBackoff(), http.maxBackoff(), http.timeout()));
-    }
-    SinkConfig.Custom custom = (SinkConfig.Custom) config;
-    return (Sink) instantiate(PluginClass.SINK, custom.className(), custom.config(), path);
+    SinkKind<SinkConfig> kind = kindOf(kinds.sinks(), config.type(), "sink", path);
+    return build(path, () -> kind.create(sinkContext, config));
   }
 
-  /** Calls the class's constructor with {@code leading} and, if it takes one, a copy of {@code config}. */
-  private static Object instantiate(PluginClass kind, String className, JsonObject config, String path,
-                                    Object... leading) {
-    Constructor<?> constructor;
-    try {
-      constructor = kind.constructorOf(className);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(List.of(path + ": " + e.getMessage()));
+  /** @return the kind named {@code type}; a configuration bound with other kinds than these cannot be built */
+  @SuppressWarnings("unchecked")
+  private static <K> K kindOf(Map<String, ?> known, String type, String what, String path) {
+    Object kind = known.get(type);
+    if (kind == null) {
+      throw new InvalidConfigException(List.of(path + ".type: unknown " + what + " type '" + type
+        + "' (known types are: " + String.join(", ", known.keySet()) + ")"));
     }
-    Object[] arguments = leading;
-    if (kind.takesConfig(constructor)) {
-      arguments = java.util.Arrays.copyOf(leading, leading.length + 1);
-      arguments[leading.length] = config.copy();
-    }
+    return (K) kind;
+  }
+
+  /** Runs a kind's {@code create}, reporting a {@link ConfigKeyException} under the entry's key path. */
+  private static <T> T build(String path, Supplier<T> create) {
     try {
-      return constructor.newInstance(arguments);
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      throw new InvalidConfigException(List.of(path + ": the constructor of '" + className + "' failed: "
-        + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage())));
-    } catch (ReflectiveOperationException e) {
-      throw new InvalidConfigException(List.of(path + ": cannot construct '" + className + "': " + e));
+      return create.get();
+    } catch (ConfigKeyException e) {
+      throw new InvalidConfigException(List.of(path + "." + e.key() + ": " + e.getMessage()));
     }
   }
 }

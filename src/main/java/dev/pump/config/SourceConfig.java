@@ -7,16 +7,29 @@ import java.time.Duration;
 import java.util.Objects;
 
 /** A pipeline's {@code source}: what runs when one of its triggers fires. */
-public sealed interface SourceConfig {
+public interface SourceConfig {
 
-  /** @return the YAML form */
-  JsonObject toJson();
+  /** @return the {@code type} of the entry: the name of the kind that reads and builds it */
+  String type();
+
+  /** @return the YAML form, for the log of the effective configuration; secrets redacted */
+  default JsonObject toJson() {
+    return new JsonObject().put("type", type());
+  }
 
   /** {@code { type: clock }}: emits the trigger event itself. */
   record Clock() implements SourceConfig {
+    /** The {@code type} of these entries. */
+    public static final String TYPE = "clock";
+
+    @Override
+    public String type() {
+      return TYPE;
+    }
+
     @Override
     public JsonObject toJson() {
-      return new JsonObject().put("type", "clock");
+      return new JsonObject().put("type", TYPE);
     }
   }
 
@@ -25,6 +38,9 @@ public sealed interface SourceConfig {
    * JSON answer. {@link #toJson()} and {@link #toString()} show the URL {@link RedactedUrl redacted}.
    */
   record HttpGet(String url, Duration timeout) implements SourceConfig {
+    /** The {@code type} of these entries. */
+    public static final String TYPE = "http-get";
+
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     public HttpGet {
@@ -33,8 +49,13 @@ public sealed interface SourceConfig {
     }
 
     @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
     public JsonObject toJson() {
-      return new JsonObject().put("type", "http-get").put("url", RedactedUrl.of(url))
+      return new JsonObject().put("type", TYPE).put("url", RedactedUrl.of(url))
         .put("timeout", Durations.format(timeout));
     }
 
@@ -49,14 +70,22 @@ public sealed interface SourceConfig {
    * {@code (SourceRuntime, Pipeline)} or {@code (SourceRuntime, Pipeline, JsonObject config)}.
    */
   record Custom(String className, JsonObject config) implements SourceConfig {
+    /** The {@code type} of these entries. */
+    public static final String TYPE = "class";
+
     public Custom {
       Objects.requireNonNull(className, "className");
       config = config == null ? new JsonObject() : config.copy();
     }
 
     @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
     public JsonObject toJson() {
-      return new JsonObject().put("type", "class").put("class", className).put("config", config.copy());
+      return new JsonObject().put("type", TYPE).put("class", className).put("config", config.copy());
     }
   }
 }

@@ -5,14 +5,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** "did you mean ...?": the closest known word within an edit distance of 2, ignoring case. */
-final class Suggestions {
+public final class Suggestions {
 
   private static final int MAX_DISTANCE = 2;
 
   private Suggestions() {
   }
 
-  static Optional<String> closest(String given, Collection<String> known) {
+  /** @return the known word closest to {@code given}, if one is close enough to be what was meant */
+  public static Optional<String> closest(String given, Collection<String> known) {
     String lower = given.toLowerCase(Locale.ROOT);
     String best = null;
     int bestDistance = MAX_DISTANCE + 1;

@@ -1,5 +1,6 @@
 package dev.pump.config;
 
+import dev.pump.rules.Spellings;
 import dev.pump.trigger.FlowControl;
 import dev.pump.trigger.CronSchedule;
 import dev.pump.trigger.WebhookTrigger;
@@ -14,18 +15,27 @@ import java.util.Objects;
 
 /**
  * One entry of a pipeline's {@code triggers} list: a trigger definition (each with an {@code id}
- * unique across the whole configuration), or a {@link Ref} to a trigger defined elsewhere.
+ * unique across the whole configuration), or a {@link Ref} to a trigger defined elsewhere. A
+ * {@link TriggerKind} reads a definition of its {@code type}; the records here are the built-in ones.
  */
-public sealed interface TriggerConfig {
+public interface TriggerConfig {
+
+  /** @return the {@code type} of the entry: the name of the {@link TriggerKind} that reads and builds it */
+  String type();
 
   /** @return the id of the trigger this entry defines, or, for a {@link Ref}, refers to */
   String id();
 
-  /** @return the YAML form, secrets redacted */
-  JsonObject toRedactedJson();
+  /** @return the YAML form, secrets redacted, for the log of the effective configuration */
+  default JsonObject toRedactedJson() {
+    return new JsonObject().put("type", type()).put("id", id());
+  }
 
   /** {@code { type: cron, id, schedule, zone, ...policy }}: fires at the slots of a cron schedule. */
   record Cron(String id, CronSchedule schedule, TimePolicy policy) implements TriggerConfig {
+    /** The {@code type} of these entries. */
+    public static final String TYPE = "cron";
+
     public Cron {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(schedule, "schedule");
@@ -33,16 +43,24 @@ public sealed interface TriggerConfig {
     }
 
     @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
     public JsonObject toRedactedJson() {
-      return policy.putInto(new JsonObject().put("type", "cron").put("id", id)
+      return policy.putInto(new JsonObject().put("type", TYPE).put("id", id)
         .put("schedule", schedule.expression()).put("zone", schedule.zone().getId())
-        .put("dst", new JsonObject().put("gap", TimePolicy.configName(schedule.dst().gap()))
-          .put("overlap", TimePolicy.configName(schedule.dst().overlap()))));
+        .put("dst", new JsonObject().put("gap", Spellings.of(schedule.dst().gap()))
+          .put("overlap", Spellings.of(schedule.dst().overlap()))));
     }
   }
 
   /** {@code { type: periodic, id, interval, fireAtStart, ...policy }}: fires every interval. */
   record Periodic(String id, Duration interval, boolean fireAtStart, TimePolicy policy) implements TriggerConfig {
+    /** The {@code type} of these entries. */
+    public static final String TYPE = "periodic";
+
     public Periodic {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(interval, "interval");
@@ -50,8 +68,13 @@ public sealed interface TriggerConfig {
     }
 
     @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
     public JsonObject toRedactedJson() {
-      return policy.putInto(new JsonObject().put("type", "periodic").put("id", id)
+      return policy.putInto(new JsonObject().put("type", TYPE).put("id", id)
         .put("interval", Durations.format(interval)).put("fireAtStart", fireAtStart));
     }
   }
@@ -62,6 +85,9 @@ public sealed interface TriggerConfig {
    * @param flow {@code null}: no flow control
    */
   record PubSub(String id, List<String> topics, FlowControl flow) implements TriggerConfig {
+    /** The {@code type} of these entries. */
+    public static final String TYPE = "pubsub";
+
     public PubSub {
       Objects.requireNonNull(id, "id");
       topics = List.copyOf(topics);
@@ -76,8 +102,13 @@ public sealed interface TriggerConfig {
     }
 
     @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
     public JsonObject toRedactedJson() {
-      JsonObject json = new JsonObject().put("type", "pubsub").put("id", id)
+      JsonObject json = new JsonObject().put("type", TYPE).put("id", id)
         .put("topic", topics.size() == 1 ? topics.get(0) : new JsonArray(topics));
       return flow == null ? json : json.put("flow", flow.toJson());
     }
@@ -97,6 +128,9 @@ public sealed interface TriggerConfig {
    */
   record Webhook(String id, String name, String secret, Signature signature, Duration tolerance, String token,
                  RateLimit rateLimit, FlowControl flow) implements TriggerConfig {
+    /** The {@code type} of these entries. */
+    public static final String TYPE = "webhook";
+
     public Webhook {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(name, "name");
@@ -122,8 +156,13 @@ public sealed interface TriggerConfig {
     }
 
     @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
     public JsonObject toRedactedJson() {
-      JsonObject json = new JsonObject().put("type", "webhook").put("id", id).put("name", name)
+      JsonObject json = new JsonObject().put("type", TYPE).put("id", id).put("name", name)
         .put("secret", Redaction.redact(secret))
         .put("signature", signature.configName())
         .put("tolerance", Durations.format(tolerance))
@@ -147,34 +186,58 @@ public sealed interface TriggerConfig {
 
   /** {@code { type: opportunistic, id, chilldown }}: fires when the application is idle. */
   record Opportunistic(String id, Duration chilldown) implements TriggerConfig {
+    /** The {@code type} of these entries. */
+    public static final String TYPE = "opportunistic";
+
     public Opportunistic {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(chilldown, "chilldown");
     }
 
     @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
     public JsonObject toRedactedJson() {
-      return new JsonObject().put("type", "opportunistic").put("id", id)
+      return new JsonObject().put("type", TYPE).put("id", id)
         .put("chilldown", Durations.format(chilldown));
     }
   }
 
   /** {@code { type: runonce, id }}: fires once when the application starts. */
   record RunOnce(String id) implements TriggerConfig {
+    /** The {@code type} of these entries. */
+    public static final String TYPE = "runonce";
+
     public RunOnce {
       Objects.requireNonNull(id, "id");
     }
 
     @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
     public JsonObject toRedactedJson() {
-      return new JsonObject().put("type", "runonce").put("id", id);
+      return new JsonObject().put("type", TYPE).put("id", id);
     }
   }
 
   /** {@code { ref: id }}: the trigger of that id, defined by another entry, shared. */
   record Ref(String id) implements TriggerConfig {
+    /** What {@link #type()} says of a reference, which no kind reads. */
+    public static final String TYPE = "ref";
+
     public Ref {
       Objects.requireNonNull(id, "id");
+    }
+
+    @Override
+    public String type() {
+      return TYPE;
     }
 
     @Override

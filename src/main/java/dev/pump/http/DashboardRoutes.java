@@ -1,6 +1,7 @@
 package dev.pump.http;
 
 import dev.pump.pipeline.Pipeline;
+import dev.pump.trigger.ScheduleWords;
 import dev.pump.trigger.TimeTrigger;
 import dev.pump.trigger.Trigger;
 import io.vertx.core.Context;
@@ -309,7 +310,7 @@ public final class DashboardRoutes {
     if (known != null) {
       return known;
     }
-    String text = ScheduleWords.of(trigger);
+    String text = view.describe(trigger);
     if (words.size() < 10_000) {
       words.put(key, text);
     }

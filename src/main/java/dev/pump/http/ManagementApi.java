@@ -4,6 +4,7 @@ import dev.pump.pipeline.Pipeline;
 import dev.pump.trigger.FireResult;
 import dev.pump.trigger.CronSchedule;
 import dev.pump.trigger.Trigger;
+import dev.pump.trigger.Zones;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -274,10 +274,9 @@ public final class ManagementApi {
       }
       String id = plusFromSpace(text);
       try {
-        return ZoneId.of(id);
-      } catch (DateTimeException e) {
-        throw new IllegalArgumentException("zone: unknown time zone '" + id
-          + "' (use a region such as Europe/Prague, UTC, or an offset such as +02:00)");
+        return Zones.parse(id);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("zone: unknown time zone '" + id + "' (" + Zones.HINT + ")");
       }
     }
 

@@ -22,6 +22,12 @@ public interface PumpView {
 
   Optional<Pipeline> pipeline(String id);
 
+  /**
+   * @return how {@code trigger} fires, in words, for people: {@code every 5 minutes, Monday to Friday},
+   *     {@code on each POST /webhooks/deploy}
+   */
+  String describe(Trigger trigger);
+
   /** @return the snapshots of the sources feeding pipeline {@code pipelineId} */
   JsonArray sourcesOf(String pipelineId);
 

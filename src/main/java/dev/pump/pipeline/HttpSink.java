@@ -63,13 +63,18 @@ public final class HttpSink implements Sink {
       if (initialBackoff.isNegative()) {
         throw new IllegalArgumentException("http sink initialBackoff must not be negative, got " + initialBackoff);
       }
-      if (maxBackoff.compareTo(initialBackoff) < 0) {
+      if (!backoffInOrder(initialBackoff, maxBackoff)) {
         throw new IllegalArgumentException("http sink maxBackoff (" + maxBackoff
           + ") must not be shorter than initialBackoff (" + initialBackoff + ")");
       }
       if (timeout.toMillis() < 1) {
         throw new IllegalArgumentException("http sink timeout must be at least 1ms, got " + timeout);
       }
+    }
+
+    /** @return whether the backoff can double from {@code initialBackoff} up to {@code maxBackoff}: max is not shorter */
+    public static boolean backoffInOrder(Duration initialBackoff, Duration maxBackoff) {
+      return maxBackoff.compareTo(initialBackoff) >= 0;
     }
 
     /** @return 5 attempts, 200 ms initial backoff, 10 s maximum backoff, 10 s timeout */

@@ -1,6 +1,7 @@
 package dev.pump.pipeline;
 
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.pump.rules.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.EncodeException;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * Where a source's events go: processors in order, then a sink.
@@ -53,7 +53,6 @@ import java.util.regex.Pattern;
 public final class Pipeline {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   /** Longest exception message a rejected event's log line shows. */
   private static final int MAX_LOGGED_MESSAGE = 300;
   /** Rejected events logged one by one at WARN; after these, every 1000th (the rest at DEBUG). */
@@ -105,12 +104,7 @@ public final class Pipeline {
    * @param sink the last step
    */
   public Pipeline(String id, List<? extends Processor> processors, Sink sink) {
-    Objects.requireNonNull(id, "pipeline id");
-    if (!ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("pipeline id '" + id
-        + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    }
-    this.id = id;
+    this.id = Ids.require(id, "pipeline id");
     this.processors = List.copyOf(processors);
     this.sink = Objects.requireNonNull(sink, "sink");
     sink.onTroubleChange(this::sinkTroubleChanged);

@@ -1,5 +1,7 @@
 package dev.pump.source;
 
+import dev.pump.rules.Spellings;
+
 /**
  * What a source does with a fire that arrives while it cannot start a cycle (one is running, or
  * the pipeline is not ready).
@@ -31,7 +33,7 @@ public record Overlap(Policy policy, int limit) {
       throw new NullPointerException("policy");
     }
     if (limit < 1) {
-      throw new IllegalArgumentException(policy.name().toLowerCase() + " limit must be at least 1, got " + limit);
+      throw new IllegalArgumentException(Spellings.of(policy) + " limit must be at least 1, got " + limit);
     }
   }
 
@@ -53,7 +55,7 @@ public record Overlap(Policy policy, int limit) {
   @Override
   public String toString() {
     return switch (policy) {
-      case MERGE, SKIP -> policy.name().toLowerCase();
+      case MERGE, SKIP -> Spellings.of(policy);
       case QUEUE -> "queue(" + limit + ")";
       case CONCURRENT -> "concurrent(" + limit + ")";
     };

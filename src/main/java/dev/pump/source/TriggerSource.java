@@ -1,6 +1,7 @@
 package dev.pump.source;
 
 import dev.pump.pipeline.Pipeline;
+import dev.pump.rules.Ids;
 import dev.pump.trigger.Trigger;
 import dev.pump.trigger.TriggerEvent;
 import io.vertx.core.Future;
@@ -23,7 +24,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * Decides HOW OFTEN work runs: a worker verticle whose {@link #cycle(TriggerEvent)} runs when one of
@@ -54,7 +54,6 @@ import java.util.regex.Pattern;
 public abstract class TriggerSource extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(TriggerSource.class);
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   private final SourceRuntime runtime;
   private final Pipeline pipeline;
@@ -91,11 +90,7 @@ public abstract class TriggerSource extends VerticleBase {
 
   /** Gives the source an explicit id; before {@link #on(Trigger...)} and before the application starts. */
   public TriggerSource withId(String id) {
-    Objects.requireNonNull(id, "source id");
-    if (!ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("source id '" + id
-        + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    }
+    Ids.require(id, "source id");
     runtime.rename(this, id);
     this.id = id;
     return this;

@@ -1,5 +1,6 @@
 package dev.pump.trigger;
 
+import dev.pump.rules.Spellings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -164,7 +165,7 @@ public final class Backfill {
       timerId = -1;
     }
     LOG.info("{}: backfill {} {}: {} fired, {} already fired, {} excluded, {} not claimed, {} left", trigger, id,
-      end.name().toLowerCase(), fired.get(), skipped.get(), excluded, failed.get(), slots.size() - next);
+      Spellings.of(end), fired.get(), skipped.get(), excluded, failed.get(), slots.size() - next);
   }
 
   public String id() {
@@ -199,7 +200,7 @@ public final class Backfill {
       .put("from", InstantText.of(from))
       .put("to", InstantText.of(to))
       .put("rate", rate)
-      .put("state", state.name().toLowerCase())
+      .put("state", Spellings.of(state))
       .put("slots", slots.size())
       .put("fired", fired.get())
       .put("alreadyFired", skipped.get())

@@ -17,7 +17,10 @@ import java.util.Objects;
  */
 public class OpportunisticTrigger extends Trigger {
 
-  private Duration chilldown = Duration.ofSeconds(5);
+  /** The least time between two fires unless {@link #withChilldown(Duration)} says otherwise. */
+  public static final Duration DEFAULT_CHILLDOWN = Duration.ofSeconds(5);
+
+  private Duration chilldown = DEFAULT_CHILLDOWN;
   private long tickTimer = -1;
   private Runnable stopListening = () -> { };
 

@@ -1,5 +1,6 @@
 package dev.pump.trigger;
 
+import dev.pump.rules.Spellings;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -548,8 +549,8 @@ public abstract class TimeTrigger extends Trigger {
       .put("caughtUpSlots", caughtUpSlots())
       .put("lostClaims", lostClaims.get())
       .put("policy", new JsonObject()
-        .put("mode", mode.name().toLowerCase().replace('_', '-'))
-        .put("catchUp", catchUp.name().toLowerCase())
+        .put("mode", Spellings.of(mode))
+        .put("catchUp", Spellings.of(catchUp))
         .put("catchUpLimit", catchUpLimit)
         .put("startingDeadline", startingDeadline == null ? null : startingDeadline.toString())
         .put("jitter", jitter.toString())

@@ -1,5 +1,6 @@
 package dev.pump.trigger;
 
+import dev.pump.rules.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -17,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * Decides WHEN sources run. A trigger is a verticle that fires by publishing a {@link TriggerEvent}
@@ -40,7 +40,6 @@ public abstract class Trigger extends VerticleBase {
   /** Prefix of the event-bus address every trigger publishes on. */
   public static final String ADDRESS_PREFIX = "pump.trigger.";
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final String FIRING_PREFIX = Long.toHexString(new SecureRandom().nextLong() | Long.MIN_VALUE) + "-";
   private static final AtomicLong FIRING_SEQUENCE = new AtomicLong();
 
@@ -67,7 +66,7 @@ public abstract class Trigger extends VerticleBase {
    */
   protected Trigger(TriggerRuntime runtime, String type) {
     this.runtime = Objects.requireNonNull(runtime, "runtime");
-    this.type = requireValidId(type, "trigger type");
+    this.type = Ids.require(type, "trigger type");
     this.id = runtime.register(this);
     this.address = address(id);
   }
@@ -78,7 +77,7 @@ public abstract class Trigger extends VerticleBase {
    * @throws IllegalArgumentException when the id is malformed or taken
    */
   public Trigger withId(String id) {
-    runtime.rename(this, requireValidId(id, "trigger id"));
+    runtime.rename(this, Ids.require(id, "trigger id"));
     this.id = id;
     this.address = address(id);
     return this;
@@ -380,15 +379,6 @@ public abstract class Trigger extends VerticleBase {
     synchronized (gate) {
       return gate.snapshot(clock().instant(), 20);
     }
-  }
-
-  static String requireValidId(String value, String what) {
-    Objects.requireNonNull(value, what);
-    if (!ID.matcher(value).matches()) {
-      throw new IllegalArgumentException(what + " '" + value
-        + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    }
-    return value;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.pump.trigger;
 
+import dev.pump.rules.Ids;
+import dev.pump.rules.Spellings;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
@@ -48,7 +50,7 @@ public class WebhookTrigger extends Trigger {
 
     /** @return the name used in the configuration: {@code none}, {@code standard}, {@code github} */
     public String configName() {
-      return name().toLowerCase(Locale.ROOT);
+      return Spellings.of(this);
     }
   }
 
@@ -128,7 +130,7 @@ public class WebhookTrigger extends Trigger {
    */
   public WebhookTrigger(TriggerRuntime runtime, String name) {
     super(runtime, "webhook");
-    this.name = requireValidId(name, "webhook name");
+    this.name = Ids.require(name, "webhook name");
   }
 
   @Override
@@ -139,6 +141,11 @@ public class WebhookTrigger extends Trigger {
 
   public String name() {
     return name;
+  }
+
+  /** @return the path requests to this webhook are POSTed to, {@code /webhooks/<name>} */
+  public String path() {
+    return "/webhooks/" + name;
   }
 
   /** Like {@link #withSecret(String, Signature)} with {@link Signature#STANDARD}. */
@@ -199,11 +206,19 @@ public class WebhookTrigger extends Trigger {
   public WebhookTrigger withToken(String token) {
     Objects.requireNonNull(token, "token");
     requireNotDeployed("its token");
-    if (token.isEmpty() || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+    if (!isValidToken(token)) {
       throw new IllegalArgumentException("token must be 1 or more visible ASCII characters without spaces");
     }
     this.token = token.getBytes(StandardCharsets.UTF_8);  // visible ASCII: the same bytes in any of them
     return this;
+  }
+
+  /**
+   * @return whether {@code token} can be a bearer token: 1 or more visible ASCII characters, no spaces
+   *     (a header value that reads the same in every charset)
+   */
+  public static boolean isValidToken(String token) {
+    return !token.isEmpty() && token.chars().allMatch(c -> c > 0x20 && c < 0x7f);
   }
 
   /**
@@ -329,7 +344,7 @@ public class WebhookTrigger extends Trigger {
 
   @Override
   public String spec() {
-    return "/webhooks/" + name;
+    return path();
   }
 
   /** Adds how requests are checked (never a secret) and the refusals so far, by reason. */

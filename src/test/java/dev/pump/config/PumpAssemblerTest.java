@@ -5,6 +5,7 @@ import dev.pump.pipeline.FileSink;
 import dev.pump.pipeline.LogSink;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.source.ClockSource;
+import dev.pump.source.Overlap;
 import dev.pump.source.TriggerSource;
 import dev.pump.trigger.CronTrigger;
 import dev.pump.trigger.PeriodicTrigger;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,5 +129,29 @@ class PumpAssemblerTest {
 
     assertThat(failure.problems()).containsExactly("pipelines[0].sink.class: the constructor of '" + TestPlugins.PREFIX
         + "ExplodingSink' failed: IllegalStateException: no disk today");
+  }
+
+  @Test
+  void anEntryWhoseKindIsNotOnTheClasspathIsReportedWithItsKeyPath(Vertx vertx) {
+    TriggerConfig ofNoKind = new TriggerConfig() {     // built by hand, for a kind that is not on the classpath
+      @Override
+      public String type() {
+        return "doorbell";
+      }
+
+      @Override
+      public String id() {
+        return "bell";
+      }
+    };
+    PumpConfig config = new PumpConfig(HttpConfig.defaults(), dir, Duration.ZERO, ClusterConfig.defaults(),
+      List.of(new PipelineConfig("p", new SourceConfig.Clock(), Overlap.MERGE, List.of(ofNoKind), List.of(),
+        new SinkConfig.Log("p"))));
+
+    InvalidConfigException failure = catchThrowableOfType(InvalidConfigException.class,
+      () -> PumpAssembler.assemble(config, PumpApplication.builder().vertx(vertx)));
+
+    assertThat(failure.problems()).containsExactly("pipelines[0].triggers[0].type: unknown trigger type 'doorbell' "
+      + "(known types are: cron, periodic, pubsub, webhook, opportunistic, runonce)");
   }
 }

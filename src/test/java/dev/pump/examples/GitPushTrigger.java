@@ -21,7 +21,24 @@ public class GitPushTrigger extends Trigger {
   public GitPushTrigger(PumpApplication app, String path) {
     super(app, "gitpush");
     this.app = app;
-    this.path = path;
+    this.path = requireValidPath(path);
+  }
+
+  /** The rule for a path, in one place: the constructor and the configuration's GitPushKind both call it. */
+  public static String requireValidPath(String path) {
+    if (!path.startsWith("/") || path.contains(" ")) {
+      throw new IllegalArgumentException("must start with '/' and have no spaces, got \"" + path + "\"");
+    }
+    return path;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  @Override
+  public String spec() {
+    return path;                                     // shown by /api/triggers
   }
 
   @Override

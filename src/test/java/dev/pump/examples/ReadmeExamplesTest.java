@@ -152,7 +152,7 @@ class ReadmeExamplesTest {
     List<String> classes = blocks(Path.of("docs/java.md"), "java").stream()
       .filter(b -> b.startsWith("public class ")).toList();
 
-    assertThat(classes).hasSize(3);
+    assertThat(classes).hasSize(4);
     for (String printed : classes) {
       String name = printed.substring("public class ".length()).split("\\s")[0];
       String source = Files.readString(Path.of("src/test/java/dev/pump/examples", name + ".java"));

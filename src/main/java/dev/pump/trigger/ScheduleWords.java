@@ -1,31 +1,22 @@
-package dev.pump.http;
+package dev.pump.trigger;
 
-import dev.pump.trigger.CronFields;
-import dev.pump.trigger.CronSchedule;
-import dev.pump.trigger.ScheduleBounds;
-import dev.pump.trigger.SlotExclusion;
-import dev.pump.trigger.TimeTrigger;
-import dev.pump.trigger.Trigger;
-
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.IntFunction;
 
 /**
  * Schedules in words, for people: {@code *}{@code /5 * * * 1-5} is "every 5 minutes, Monday to Friday",
- * {@code 0 9 * * *} is "every day at 09:00". Used by the dashboard; the words are a reading aid, the
- * expression stays the truth (the page shows both).
+ * {@code 0 9 * * *} is "every day at 09:00". The trigger kinds describe their triggers with it for the
+ * dashboard; the words are a reading aid, the expression stays the truth (the page shows both).
  *
  * <p>{@link #cron(String)} takes what {@link CronSchedule} accepts and reads its compiled {@link CronFields}, not
  * the text: the words cover the whole syntax ({@code L}, {@code W}, {@code #} included) and an invalid expression
  * gets the same message as everywhere else. A field's values are read back as runs and steps, so {@code 1,2,3} and
  * {@code 1-3} read alike.
  */
-final class ScheduleWords {
+public final class ScheduleWords {
 
   private static final String[] MONTHS = {"January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December"};
@@ -39,22 +30,10 @@ final class ScheduleWords {
   }
 
   /**
-   * @return how {@code trigger} fires, in words: its schedule for time triggers, its topic, path or rule
-   *     for the others
-   */
-  static String of(Trigger trigger) {
-    String words = unbounded(trigger);
-    if (trigger instanceof TimeTrigger time && !time.bounds().isNone()) {
-      return words + ", " + bounds(time.bounds());
-    }
-    return words;
-  }
-
-  /**
    * @return a schedule's bounds in words: {@code from ..., until ..., at most 10 fires, except on 2026-12-25,
    *     except every minute, on Saturday and Sunday}
    */
-  static String bounds(ScheduleBounds bounds) {
+  public static String bounds(ScheduleBounds bounds) {
     List<String> parts = new ArrayList<>();
     ScheduleBounds limits = new ScheduleBounds(bounds.startAt(), bounds.endAt(), bounds.maxFires(),
       bounds.exclusions().stream().filter(e -> e.cronExpression() == null).toList());
@@ -69,30 +48,12 @@ final class ScheduleWords {
     return String.join(", ", parts);
   }
 
-  private static String unbounded(Trigger trigger) {
-    String spec = trigger.spec();
-    try {
-      return switch (trigger.type()) {
-        case "cron" -> cron(spec);
-        case "periodic" -> "every " + duration(Duration.parse(spec));
-        case "pubsub" -> "on each message to " + (spec.contains(",") ? "topics " : "topic ") + spec.replace(",", ", ");
-        case "webhook" -> "on each POST " + spec;
-        case "opportunistic" -> "when the application is idle, at most once every "
-          + duration(Duration.parse(spec.replaceFirst("^chilldown ", "")));
-        case "runonce" -> "once, at start";
-        default -> spec.isEmpty() ? "when its own code fires it" : spec;
-      };
-    } catch (IllegalArgumentException | DateTimeException e) {
-      return spec; // a spec of a shape this class does not know: show it as it is
-    }
-  }
-
   /**
    * @param expression a cron expression or macro
    * @return the expression in words
    * @throws IllegalArgumentException when the expression is invalid, with {@link CronSchedule}'s message
    */
-  static String cron(String expression) {
+  public static String cron(String expression) {
     CronFields fields = CronSchedule.parse(expression, ZoneOffset.UTC).fields(); // the zone does not change the words
     Field second = fields.hasSeconds() ? Field.of(fields.seconds(), 0, 59) : null;
     Field minute = Field.of(fields.minutes(), 0, 59);
@@ -313,7 +274,7 @@ final class ScheduleWords {
   // Helpers
 
   /** "10 seconds", "5 minutes", "1 hour 30 minutes", "250 milliseconds". */
-  static String duration(Duration d) {
+  public static String duration(Duration d) {
     if (d.isZero() || d.isNegative()) {
       return d.toString();
     }

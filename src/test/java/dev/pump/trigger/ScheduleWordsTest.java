@@ -1,11 +1,8 @@
-package dev.pump.http;
+package dev.pump.trigger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import dev.pump.trigger.ScheduleBounds;
-import dev.pump.trigger.SlotExclusion;
 
 import java.time.Duration;
 import java.time.Instant;
