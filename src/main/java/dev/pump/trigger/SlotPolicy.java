@@ -44,8 +44,13 @@ final class SlotPolicy {
   private final Duration startingDeadline;
   private final ScheduleBounds bounds;
 
-  private Instant cursor;
-  private Instant armed;
+  // The cursor and the armed slot as primitives, written on every fire: an Instant stored into this
+  // long-lived object would cost G1 a card to refine per fire (measured at 10 000 triggers per slot).
+  private static final long NONE = Long.MIN_VALUE;
+  private long cursorSecond = NONE;
+  private int cursorNano;
+  private long armedSecond = NONE;
+  private int armedNano;
   private final Deque<Instant> skippedWhilePaused = new ArrayDeque<>();
   private final AtomicLong missed = new AtomicLong();
   private final AtomicLong caughtUp = new AtomicLong();
@@ -83,27 +88,42 @@ final class SlotPolicy {
 
   /** Starts counting slots from {@code now}: the first armed slot is the first one after it. */
   void start(Instant now) {
-    cursor = now;
+    setCursor(now);
   }
 
   /** @return the slot waited for, or {@code null} when none (not armed yet, or the schedule ended) */
   Instant armed() {
-    return armed;
+    return armedSecond == NONE ? null : Instant.ofEpochSecond(armedSecond, armedNano);
+  }
+
+  private void setArmed(Instant slot) {
+    armedSecond = slot == null ? NONE : slot.getEpochSecond();
+    armedNano = slot == null ? 0 : slot.getNano();
+  }
+
+  private Instant cursor() {
+    return Instant.ofEpochSecond(cursorSecond, cursorNano);
+  }
+
+  private void setCursor(Instant at) {
+    cursorSecond = at.getEpochSecond();
+    cursorNano = at.getNano();
   }
 
   /** Computes the next slot after the cursor; call after firing what {@link #due} returned. */
   Instant arm() {
     excludedBeforeArmed = 0;
     if (ended != null) {
-      armed = null;
+      setArmed(null);
       return null;
     }
     stoppedBecause = null;
-    armed = nextSlot(cursor, Instant.MAX);
-    if (armed == null && stoppedBecause != null) {
+    Instant next = nextSlot(cursor(), Instant.MAX);
+    setArmed(next);
+    if (next == null && stoppedBecause != null) {
       ended = stoppedBecause;
     }
-    return armed;
+    return next;
   }
 
   /** @return why the schedule has no slot left (end reached, fires used up), or {@code null} while it runs */
@@ -203,6 +223,7 @@ final class SlotPolicy {
    * is not in the future. Moves the cursor past every slot up to {@code now}.
    */
   Due due(Instant now, boolean paused) {
+    Instant armed = armed();
     if (armed == null || now.isBefore(armed)) {
       return Due.NOTHING;
     }
@@ -211,9 +232,9 @@ final class SlotPolicy {
     boolean onlyArmedIsDue = now.isBefore(armed.plus(minimumGap));
     if (!paused && startingDeadline == null && onlyArmedIsDue) {
       // the usual wake-up: one slot, nothing to scan, nothing to drop
-      cursor = armed;
+      setCursor(armed);
       List<Instant> one = take(List.of(armed));
-      armed = null;
+      setArmed(null);
       return new Due(one, List.of());
     }
     List<Instant> due;
@@ -222,8 +243,8 @@ final class SlotPolicy {
     } else {
       due = dueSlots(armed, now);
     }
-    cursor = due.isEmpty() ? now : due.get(due.size() - 1);
-    armed = null;
+    setCursor(due.isEmpty() ? now : due.get(due.size() - 1));
+    setArmed(null);
     if (paused) {
       due.forEach(this::rememberSkipped);
       return new Due(List.of(), due);
@@ -242,7 +263,7 @@ final class SlotPolicy {
    * @return slots to fire, oldest first
    */
   List<Instant> catchUpAfter(Instant lastFired, Instant now) {
-    cursor = now;
+    setCursor(now);
     if (catchUp == CatchUp.NONE || !lastFired.isBefore(now)) {
       return List.of();
     }
