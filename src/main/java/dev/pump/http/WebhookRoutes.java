@@ -275,11 +275,20 @@ public final class WebhookRoutes {
       HttpErrors.shuttingDown(ctx);
       return;
     }
-    FireResult result = trigger.submitDelivery(args, delivery);
+    // in a cluster, the node owning the delivery's flow-control key decides (answered at once otherwise)
+    boolean forgettable = remembered;
+    String deliveryId = delivery;
+    trigger.submitDeliveryToOwner(args, delivery)
+      .onSuccess(result -> answer(ctx, trigger, guard, forgettable ? deliveryId : null, result));
+  }
+
+  /** Answers a delivery with what became of it; forgets {@code remembered} (a delivery id) if it did not fire. */
+  private static void answer(RoutingContext ctx, WebhookTrigger trigger, Guard guard, String remembered,
+                             FireResult result) {
     if (result.status() == FireResult.Status.PAUSED || result.status() == FireResult.Status.REFUSED) {
-      if (remembered) {
+      if (remembered != null) {
         // not fired: the sender's retry, once the trigger resumes (or the rate allows), must get through
-        guard.replays.forget(delivery);
+        guard.replays.forget(remembered);
       }
       if (result.status() == FireResult.Status.REFUSED) {
         refuse(ctx, trigger, Refusal.RATE_LIMIT, 429, result.reason()); // flow control (flow.rateLimit, flow.throttle)

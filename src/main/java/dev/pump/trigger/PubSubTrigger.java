@@ -67,7 +67,11 @@ public class PubSubTrigger extends Trigger {
   }
 
   private void onMessage(Message<Object> message) {
-    FireResult result = submit(argsOf(message.body()));
+    // in a cluster the key's owner decides (the same answer as here, a moment later)
+    submitToOwner(argsOf(message.body())).onSuccess(result -> reply(message, result));
+  }
+
+  private void reply(Message<Object> message, FireResult result) {
     if (message.replyAddress() != null) {
       JsonObject reply = new JsonObject().put("trigger", id());
       message.reply(switch (result.status()) {
