@@ -129,7 +129,8 @@ public abstract class Trigger extends VerticleBase {
    *
    * @param args arguments for {@code cycle()}; {@code null} means none
    * @return the event that was published, or empty when the trigger is paused, or when its flow control
-   *     held or refused the fire ({@link #submit(JsonObject)} tells which)
+   *     held or refused the fire ({@link #submit(JsonObject)} tells which), or, in a cluster, sent the fire to
+   *     the node owning its key to decide ({@link #submitToOwner(JsonObject)} tells what that node decided)
    */
   public Optional<TriggerEvent> fire(JsonObject args) {
     return fire(args, null, newFiringId());
