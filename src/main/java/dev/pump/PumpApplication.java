@@ -16,6 +16,7 @@ import dev.pump.trigger.TriggerEvent;
 import dev.pump.trigger.WebhookTrigger;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -419,12 +420,14 @@ public final class PumpApplication implements SourceRuntime, PumpView {
 
   /**
    * In a cluster, starts deciding the flow-controlled events other nodes forward for keys this node owns,
-   * before this node's triggers fire (and forward theirs); once per application.
+   * before this node's triggers fire (and forward theirs); once per application, and only once a trigger
+   * has flow control.
    */
   private Future<Void> serveForwardedFlow() {
     MessageConsumer<JsonObject> consumer;
     synchronized (this) {
-      if (flowOwners == null || flowForwarded != null) {
+      if (flowOwners == null || flowForwarded != null
+        || triggers.values().stream().allMatch(t -> t.flowControl().isEmpty())) {
         return Future.succeededFuture();
       }
       consumer = FlowForwarding.serve(vertx, flowOwners, this::trigger, this::isClosing);
@@ -518,10 +521,15 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     List<TriggerSource> allSources = List.copyOf(sources.values());
     List<Pipeline> allPipelines = List.copyOf(pipelines.values());
     List<HttpServer> allServers = List.copyOf(servers);
-    // other nodes decide the keys this node owned from now on (they start them afresh)
-    Future<Void> forwardedStopped = flowForwarded == null ? Future.succeededFuture()
-      : flowForwarded.unregister().recover(e -> Future.succeededFuture());
-    closing = forwardedStopped.eventually(() -> Future.all(allServers.stream().map(HttpServer::close).toList()))
+    // other nodes decide the keys this node owned from now on (they start them afresh). No context: the
+    // chain below ends after Vert.x is closed, when no event loop of it is left to run a listener
+    Promise<Void> forwardedStopped = Promise.promise();
+    if (flowForwarded == null) {
+      forwardedStopped.complete();
+    } else {
+      flowForwarded.unregister().onComplete(ar -> forwardedStopped.complete());
+    }
+    closing = forwardedStopped.future().eventually(() -> Future.all(allServers.stream().map(HttpServer::close).toList()))
       .eventually(() -> undeploy(allTriggers))
       .eventually(timeSchedulers::stop)
       .eventually(() -> withinGrace(undeploy(allSourceDeployments), allSources))

@@ -1,6 +1,8 @@
 package dev.pump.cluster;
 
 import dev.pump.PumpApplication;
+import dev.pump.PumpService;
+import dev.pump.config.PumpConfig;
 import dev.pump.testing.SettableClock;
 import dev.pump.trigger.FireResult;
 import dev.pump.trigger.FlowControl;
@@ -10,17 +12,21 @@ import dev.pump.trigger.WebhookTrigger;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -44,6 +50,9 @@ class FlowOwnershipClusterTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<Node> started = new ArrayList<>();
   private ClusterNodes cluster;
+  private final List<PumpService> services = new ArrayList<>();
+  @TempDir
+  Path dataDir;
 
   /** One pump node: its application, owners, port, two flow-controlled webhooks and what fired on it. */
   private record Node(Vertx vertx, PumpApplication app, FlowOwners owners, int port, WebhookTrigger limited,
@@ -74,6 +83,9 @@ class FlowOwnershipClusterTest {
     if (cluster != null) {
       cluster.close();
     }
+    for (PumpService service : services) {
+      service.close().await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    }
   }
 
   /** Two nodes, each able to reach the other's flow gates (the consumers' registrations have spread). */
@@ -88,8 +100,12 @@ class FlowOwnershipClusterTest {
 
   /** Waits until a request from {@code from} reaches {@code to}'s flow gates (which refuse an unknown trigger). */
   private static void awaitReachable(Node from, Node to) {
+    awaitReachable(from.vertx(), to.owners());
+  }
+
+  private static void awaitReachable(Vertx from, FlowOwners to) {
     await().atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(() -> {
-      Throwable failure = from.vertx().eventBus().request(to.owners().ownAddress(), new JsonObject().put("trigger", "none"))
+      Throwable failure = from.eventBus().request(to.ownAddress(), new JsonObject().put("trigger", "none"))
         .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause()))
         .await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
       return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE;
@@ -108,7 +124,11 @@ class FlowOwnershipClusterTest {
   }
 
   private int post(Node node, String webhook, String account) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/webhooks/" + webhook))
+    return post(node.port(), webhook, account);
+  }
+
+  private int post(int port, String webhook, String account) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/" + webhook))
       .header("Content-Type", "application/json")
       .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("account", account).encode())).build();
     return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
@@ -169,5 +189,41 @@ class FlowOwnershipClusterTest {
     assertThat(statuses).containsExactly(FireResult.Status.FIRED, FireResult.Status.FIRED, FireResult.Status.FIRED,
       FireResult.Status.REFUSED);
     assertThat(a.fired()).hasSize(3);
+  }
+  @Test
+  void servicesStartedFromConfigurationShareAKeysFlowRateLimit() throws Exception {
+    int portA = ClusterNodes.freePort();
+    int portB = ClusterNodes.freePort();
+    String name = "pump-flow-test-" + UUID.randomUUID();
+    PumpService a = service(name, portA, List.of(portA, portB));
+    PumpService b = service(name, portB, List.of(portA, portB));
+    awaitReachable(a.app().vertx(), b.app().flowOwners());
+    awaitReachable(b.app().vertx(), a.app().flowOwners());
+
+    List<Integer> statuses = List.of(post(a.port(), "limited", "acct-1"), post(b.port(), "limited", "acct-1"),
+      post(b.port(), "limited", "acct-2"));
+
+    assertThat(statuses).containsExactly(202, 429, 202);
+  }
+
+  private PumpService service(String clusterName, int clusterPort, List<Integer> memberPorts) throws Exception {
+    JsonArray members = new JsonArray();
+    memberPorts.forEach(p -> members.add("127.0.0.1:" + p));
+    PumpConfig config = PumpConfig.fromJson(new JsonObject()
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+      .put("shutdownGrace", "2s")
+      .put("dataDir", dataDir.resolve(String.valueOf(clusterPort)).toString())
+      .put("cluster", new JsonObject().put("enabled", true).put("name", clusterName).put("host", "127.0.0.1")
+        .put("port", clusterPort).put("members", members))
+      .put("pipelines", new JsonArray().add(new JsonObject()
+        .put("id", "hooks")
+        .put("source", new JsonObject().put("type", "clock"))
+        .put("triggers", new JsonArray().add(new JsonObject().put("type", "webhook").put("id", "limited")
+          .put("name", "limited").put("flow", new JsonObject().put("key", "/account")
+            .put("rateLimit", new JsonObject().put("limit", 1).put("period", "1h")))))
+        .put("sink", new JsonObject().put("type", "log")))));
+    PumpService service = PumpService.start(config).await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    services.add(service);
+    return service;
   }
 }

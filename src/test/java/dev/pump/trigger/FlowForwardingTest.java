@@ -160,7 +160,7 @@ class FlowForwardingTest {
     PumpApplication b = PumpApplication.builder().vertx(vertx).clock(clock).nodeId("b")
       .flowOwners(new Owners("test.flow.b", Map.of())).build();
     apps.add(b);
-    new WebhookTrigger(b, "other").withId("other");
+    new WebhookTrigger(b, "other").withId("other").withFlowControl(RATE_3_AN_HOUR); // b serves, but has no "hook"
     b.start().await(WAIT_S, TimeUnit.SECONDS);
 
     assertThat(submit(a, "acct-1").status()).isEqualTo(FireResult.Status.FIRED);
@@ -199,6 +199,28 @@ class FlowForwardingTest {
     assertThat(a.fire(new JsonObject().put("account", "acct-1"))).isEmpty();
 
     await().atMost(Duration.ofSeconds(WAIT_S)).until(() -> firedOnB.size() == 1);
+    assertThat(firedOnA).isEmpty();
+  }
+  @Test
+  void aPubSubRequestIsAnsweredWithTheOwnersDecision(Vertx vertx) throws Exception {
+    FlowControl once = new FlowControl("/account", new FlowControl.Rate(1, Duration.ofHours(1)), null, null, null, 100);
+    for (String name : List.of("a", "b")) {
+      PumpApplication app = PumpApplication.builder().vertx(vertx).clock(clock).nodeId(name)
+        .flowOwners(new Owners("test.flow." + name, name.equals("a") ? Map.of("acct-1", "test.flow.b") : Map.of()))
+        .build();
+      apps.add(app);
+      new PubSubTrigger(app, "topic." + name).withId("forced").withFlowControl(once);
+      app.onFire((trigger, event) -> (name.equals("a") ? firedOnA : firedOnB).add(event));
+      app.start().await(WAIT_S, TimeUnit.SECONDS);
+    }
+    JsonObject message = new JsonObject().put("account", "acct-1");
+
+    JsonObject first = vertx.eventBus().<JsonObject>request("topic.a", message).await(WAIT_S, TimeUnit.SECONDS).body();
+    JsonObject second = vertx.eventBus().<JsonObject>request("topic.b", message).await(WAIT_S, TimeUnit.SECONDS).body();
+
+    assertThat(first.getString("firing")).isEqualTo(firedOnB.get(0).firing());
+    assertThat(second).isEqualTo(new JsonObject().put("trigger", "forced")
+      .put("refused", "rate limit of 1 per PT1H exceeded for key 'acct-1'"));
     assertThat(firedOnA).isEmpty();
   }
 }
