@@ -275,11 +275,13 @@ public final class WebhookRoutes {
       HttpErrors.shuttingDown(ctx);
       return;
     }
-    // in a cluster, the node owning the delivery's flow-control key decides (answered at once otherwise)
-    boolean forgettable = remembered;
-    String deliveryId = delivery;
-    trigger.submitDeliveryToOwner(args, delivery)
-      .onSuccess(result -> answer(ctx, trigger, guard, forgettable ? deliveryId : null, result));
+    String forgettable = remembered ? delivery : null;
+    if (trigger.decidedByOwner()) {
+      // flow control in a cluster: the node owning the delivery's key decides, maybe another node
+      trigger.submitDeliveryToOwner(args, delivery).onSuccess(result -> answer(ctx, trigger, guard, forgettable, result));
+    } else {
+      answer(ctx, trigger, guard, forgettable, trigger.submitDelivery(args, delivery));
+    }
   }
 
   /** Answers a delivery with what became of it; forgets {@code remembered} (a delivery id) if it did not fire. */

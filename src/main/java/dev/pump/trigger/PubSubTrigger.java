@@ -69,8 +69,12 @@ public class PubSubTrigger extends Trigger {
   }
 
   private void onMessage(Message<Object> message) {
-    // in a cluster the key's owner decides (the same answer as here, a moment later)
-    submitToOwner(argsOf(message.body())).onSuccess(result -> reply(message, result));
+    if (decidedByOwner()) {
+      // flow control in a cluster: the key's owner decides, maybe another node
+      submitToOwner(argsOf(message.body())).onSuccess(result -> reply(message, result));
+    } else {
+      reply(message, submit(argsOf(message.body())));
+    }
   }
 
   private void reply(Message<Object> message, FireResult result) {

@@ -212,6 +212,14 @@ public abstract class Trigger extends VerticleBase {
     return submitToOwner(args, newFiringId());
   }
 
+  /**
+   * @return whether events may be decided on another node ({@link #submitToOwner(JsonObject)}): flow control
+   *     in a cluster. When false, {@link #submit(JsonObject)} is the same decision without a future.
+   */
+  public final boolean decidedByOwner() {
+    return forwarding != null;
+  }
+
   /** Like {@link #submitToOwner(JsonObject)} with a caller-chosen firing id (used if the event fires at once). */
   protected Future<FireResult> submitToOwner(JsonObject args, String firing) {
     FlowForwarding toOwner = forwarding;
