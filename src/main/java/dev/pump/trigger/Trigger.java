@@ -155,7 +155,10 @@ public abstract class Trigger extends VerticleBase {
    */
   protected Optional<TriggerEvent> fire(JsonObject args, Instant scheduledAt, String firing) {
     if (flow != null && scheduledAt == null) {
-      // decided here at once; forwarded to the key's owner in a cluster: that node tells submitToOwner's caller
+      if (!decidedByOwner()) {
+        return submit(args, firing).fired();
+      }
+      // a key another node owns is decided there, later: empty here, submitToOwner's future says what happened
       Future<FireResult> decided = submitToOwner(args, firing);
       return decided.succeeded() ? decided.result().fired() : Optional.empty();
     }
