@@ -114,13 +114,14 @@ class FlowOwnershipClusterTest {
 
   /** @return a key of trigger {@code triggerId} that both nodes agree {@code owner} owns */
   private static String keyOwnedBy(Node owner, Node other, String triggerId) {
-    for (int i = 0; ; i++) {
+    for (int i = 0; i < 10_000; i++) {
       String key = "acct-" + i;
       if (owner.owners().ownerAddress(triggerId, key) == null
         && owner.owners().ownAddress().equals(other.owners().ownerAddress(triggerId, key))) {
         return key;
       }
     }
+    throw new AssertionError("the two nodes agree on the owner of none of 10 000 keys");
   }
 
   private int post(Node node, String webhook, String account) throws Exception {
@@ -129,7 +130,7 @@ class FlowOwnershipClusterTest {
 
   private int post(int port, String webhook, String account) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/" + webhook))
-      .header("Content-Type", "application/json")
+      .header("Content-Type", "application/json").timeout(DEADLINE)
       .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("account", account).encode())).build();
     return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
   }
