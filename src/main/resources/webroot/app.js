@@ -338,6 +338,9 @@
     });
     if (flow.dropped) parts.push(flow.dropped + ' dropped by the rate limit');
     if (flow.refused) parts.push(flow.refused + ' refused by the throttle');
+    // clustered: the keys shown are this node's; events for keys another node owns went there
+    if (flow.forwardedToOwner) parts.push(flow.forwardedToOwner + ' sent to the key\'s owner node');
+    if (flow.ownerUnreachable) parts.push(flow.ownerUnreachable + ' decided here, the owner unreachable');
     return parts.join('; ');
   }
 

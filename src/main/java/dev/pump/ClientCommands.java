@@ -28,7 +28,8 @@ import java.util.function.Function;
 
 /**
  * The command line's client of a running service ({@code /api/*}): {@code triggers}, {@code pipelines},
- * {@code fire ID [--args JSON]}, {@code pause ID}, {@code resume ID}. Each takes {@code --url} (default
+ * {@code fire ID [--args JSON]}, {@code pause ID}, {@code resume ID}, {@code backfill ID --from ISO --to ISO}
+ * and {@code backfill ID --cancel}. Each takes {@code --url} (default
  * {@code http://127.0.0.1:8080}) and {@code --token} (default {@code PUMP_API_TOKEN}, the variable the service
  * reads its token from). Exit status: 0 done; 2 refused (bad input here, or a 4xx answer: unknown id, bad
  * token, paused trigger), with the service's {@code error} on stderr; 1 service unreachable or a 5xx answer.
@@ -47,6 +48,7 @@ final class ClientCommands {
     cli.addSubcommand(new Fire(io));
     cli.addSubcommand(new Pause(io));
     cli.addSubcommand(new Resume(io));
+    cli.addSubcommand(new BackfillCommand(io));
   }
 
   /** {@code --url} and {@code --token}, shared by every client command. */
@@ -249,6 +251,105 @@ final class ClientCommands {
   static final class Resume extends PauseOrResume {
     Resume(Main.Io io) {
       super(io, false);
+    }
+  }
+
+  @Command(name = "backfill", description = {"Fires every slot of a time trigger of a running service in [--from, "
+    + "--to) once, oldest first, at --rate slots per second; a repeated backfill fires nothing twice. Prints the "
+    + "progress until it is done (exit 0) or cancelled (exit 1); --no-wait prints the backfill's id and returns.",
+    "backfill ID --cancel cancels the trigger's running backfill."})
+  static final class BackfillCommand extends ClientCommand {
+    /** How often a waiting backfill asks for the progress. */
+    static final Duration POLL_EVERY = Duration.ofMillis(500);
+
+    @Parameters(paramLabel = "ID", description = "the time trigger's id")
+    String id;
+
+    @Option(names = "--from", paramLabel = "ISO", description = "the first instant of the range, e.g. 2026-03-01T00:00:00Z")
+    String from;
+
+    @Option(names = "--to", paramLabel = "ISO", description = "the end of the range (excluded), not in the future")
+    String to;
+
+    @Option(names = "--rate", paramLabel = "N", description = "slots per second, 1-1000 (default: the service's, 10)")
+    Integer rate;
+
+    @Option(names = "--no-wait", description = "print the backfill's id and return at once")
+    boolean noWait;
+
+    @Option(names = "--cancel", description = "cancel the trigger's running backfill instead")
+    boolean cancel;
+
+    /** The last answer of the service, kept by the print functions. */
+    private JsonObject progress;
+
+    BackfillCommand(Main.Io io) {
+      super(io);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+      String path = "/api/triggers/" + segment(id) + "/backfill";
+      if (cancel) {
+        if (from != null || to != null || rate != null || noWait) {
+          return Main.usageError(spec.commandLine(), "backfill: --cancel takes no --from, --to, --rate or --no-wait");
+        }
+        return send("DELETE", path, null, answer -> {
+          JsonObject done = new JsonObject(answer);
+          String state = done.getString("state");
+          // the trigger's last backfill may have ended before the request: say so rather than "cancelled"
+          return List.of(("cancelled".equals(state) ? "cancelled backfill " : "backfill ") + done.getString("id")
+            + " of " + done.getString("trigger") + ("cancelled".equals(state) ? "" : " had already ended (" + state + ")")
+            + ": " + counts(done));
+        });
+      }
+      if (from == null || to == null) {
+        return Main.usageError(spec.commandLine(), "backfill: --from and --to are required (ISO-8601 instants such as "
+          + "2026-03-01T00:00:00Z), or --cancel");
+      }
+      JsonObject body = new JsonObject().put("from", from).put("to", to);
+      if (rate != null) {
+        body.put("rate", rate);
+      }
+      int status = send("POST", path, body.encode(), answer -> {
+        progress = new JsonObject(answer);
+        return List.of("backfill " + progress.getString("id") + " of " + progress.getString("trigger") + ": "
+          + progress.getLong("slots") + " slot(s) from " + progress.getString("from") + " to " + progress.getString("to")
+          + " at " + progress.getInteger("rate") + "/s" + (noWait ? "" : "; waiting (Ctrl-C stops waiting, not the backfill)"));
+      });
+      if (status != Main.OK || noWait) {
+        return status;
+      }
+      String started = progress.getString("id");
+      String shown = counts(progress);
+      while ("running".equals(progress.getString("state"))) {
+        Thread.sleep(POLL_EVERY.toMillis());
+        status = send("GET", path, null, answer -> {
+          progress = new JsonObject(answer);
+          return List.of();
+        });
+        if (status != Main.OK) {
+          return status;
+        }
+        if (!started.equals(progress.getString("id"))) {
+          io.err().println("backfill: backfill " + started + " was replaced by backfill " + progress.getString("id"));
+          return Main.FAILED;
+        }
+        String now = counts(progress);
+        if (!now.equals(shown) && "running".equals(progress.getString("state"))) {
+          io.out().println(now + (progress.getBoolean("waitingWhilePaused", false) ? " (waiting: the trigger is paused)" : ""));
+          shown = now;
+        }
+      }
+      String state = progress.getString("state");
+      io.out().println("backfill " + started + " " + state + ": " + counts(progress));
+      return "done".equals(state) ? Main.OK : Main.FAILED;
+    }
+
+    private static String counts(JsonObject progress) {
+      return progress.getLong("fired", 0L) + " fired, " + progress.getLong("alreadyFired", 0L) + " already fired, "
+        + progress.getLong("notClaimed", 0L) + " not claimed, " + progress.getLong("excluded", 0L) + " excluded, "
+        + progress.getLong("left", 0L) + " left of " + progress.getLong("slots", 0L);
     }
   }
 

@@ -8,6 +8,8 @@ import dev.pump.http.WebhookRoutes;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.source.SourceRuntime;
 import dev.pump.source.TriggerSource;
+import dev.pump.trigger.FlowForwarding;
+import dev.pump.trigger.FlowOwners;
 import dev.pump.trigger.SlotLedger;
 import dev.pump.trigger.TimeSchedulers;
 import dev.pump.trigger.Trigger;
@@ -15,12 +17,15 @@ import dev.pump.trigger.TriggerEvent;
 import dev.pump.trigger.WebhookTrigger;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +77,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final String nodeId;
   private final Duration shutdownGrace;
   private final SlotLedger slotLedger;
+  private final FlowOwners flowOwners;
   private final int sourceThreads;
   private final PubSub pubSub;
   private final Router router;
@@ -93,6 +99,8 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final List<Deployment> triggerDeployments = new ArrayList<>();
   private final List<Deployment> sourceDeployments = new ArrayList<>();
   private Future<Void> closing;
+  /** Decides the events other nodes forward for keys this node owns; null on a single node. */
+  private MessageConsumer<JsonObject> flowForwarded;
   /** Webhook triggers by name, read by every webhook request; null when a trigger was added or renamed since. */
   private volatile Map<String, WebhookTrigger> webhooksByName;
   /** Set when shutdown begins, before anything is stopped: fires are refused from then on. */
@@ -112,6 +120,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     this.nodeId = builder.nodeId != null ? builder.nodeId : defaultNodeId();
     this.shutdownGrace = builder.shutdownGrace;
     this.slotLedger = builder.slotLedger;
+    this.flowOwners = builder.flowOwners;
     this.sourceThreads = builder.sourceThreads;
     this.pubSub = new PubSub(vertx);
     this.timeSchedulers = new TimeSchedulers(vertx, clock);
@@ -152,6 +161,11 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   @Override
   public SlotLedger slotLedger() {
     return slotLedger;
+  }
+
+  @Override
+  public FlowOwners flowOwners() {
+    return flowOwners;
   }
 
   @Override
@@ -410,6 +424,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     }
     List<Deployment> deployed = new ArrayList<>();
     return deployAll(newSources, deployed, sourceDeployments)
+      .compose(v -> serveForwardedFlow())
       .compose(v -> beforeTriggers.get())
       .compose(v -> deployAll(newTriggers, deployed, triggerDeployments))
       .onSuccess(v -> {
@@ -418,6 +433,24 @@ public final class PumpApplication implements SourceRuntime, PumpView {
       })
       // undo what this call started, then fail with the cause of the failure (not undeploy's outcome)
       .recover(failure -> undeploy(deployed).transform(undone -> Future.<Void>failedFuture(failure)));
+  }
+
+  /**
+   * In a cluster, starts deciding the flow-controlled events other nodes forward for keys this node owns,
+   * before this node's triggers fire (and forward theirs); once per application, and only once a trigger
+   * has flow control.
+   */
+  private Future<Void> serveForwardedFlow() {
+    MessageConsumer<JsonObject> consumer;
+    synchronized (this) {
+      if (flowOwners == null || flowForwarded != null
+        || triggers.values().stream().allMatch(t -> t.flowControl().isEmpty())) {
+        return Future.succeededFuture();
+      }
+      consumer = FlowForwarding.serve(vertx, flowOwners, this::trigger, this::isClosing);
+      flowForwarded = consumer;
+    }
+    return consumer.completion();
   }
 
   /** @throws IllegalArgumentException when two webhook triggers share a name, if {@code strict} */
@@ -505,7 +538,15 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     List<TriggerSource> allSources = List.copyOf(sources.values());
     List<Pipeline> allPipelines = List.copyOf(pipelines.values());
     List<HttpServer> allServers = List.copyOf(servers);
-    closing = Future.all(allServers.stream().map(HttpServer::close).toList()).mapEmpty()
+    // other nodes decide the keys this node owned from now on (they start them afresh). No context: the
+    // chain below ends after Vert.x is closed, when no event loop of it is left to run a listener
+    Promise<Void> forwardedStopped = Promise.promise();
+    if (flowForwarded == null) {
+      forwardedStopped.complete();
+    } else {
+      flowForwarded.unregister().onComplete(ar -> forwardedStopped.complete());
+    }
+    closing = forwardedStopped.future().eventually(() -> Future.all(allServers.stream().map(HttpServer::close).toList()))
       .eventually(() -> undeploy(allTriggers))
       .eventually(timeSchedulers::stop)
       .eventually(() -> withinGrace(undeploy(allSourceDeployments), allSources))
@@ -577,6 +618,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private long maxBodyBytes = 1024 * 1024;
     private SlotLedger slotLedger = SlotLedger.inMemory();
+    private FlowOwners flowOwners;
     private int sourceThreads = 20;
 
     private Builder() {
@@ -635,6 +677,15 @@ public final class PumpApplication implements SourceRuntime, PumpView {
      */
     public Builder slotLedger(SlotLedger slotLedger) {
       this.slotLedger = Objects.requireNonNull(slotLedger, "slotLedger");
+      return this;
+    }
+
+    /**
+     * In a cluster, which node decides the flow control of a key ({@code HazelcastFlowOwners}): events for a
+     * key another node owns are forwarded to it. None by default: every node decides alone.
+     */
+    public Builder flowOwners(FlowOwners flowOwners) {
+      this.flowOwners = Objects.requireNonNull(flowOwners, "flowOwners");
       return this;
     }
 

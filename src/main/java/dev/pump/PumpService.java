@@ -3,6 +3,7 @@ package dev.pump;
 import dev.pump.cluster.ClusterMembers;
 import dev.pump.cluster.ClusterSetup;
 import dev.pump.cluster.ClusterSlotLedger;
+import dev.pump.cluster.HazelcastFlowOwners;
 import dev.pump.config.ClusterConfig;
 import dev.pump.config.InvalidConfigException;
 import dev.pump.config.PumpAssembler;
@@ -225,6 +226,9 @@ public final class PumpService {
       builder.slotLedger(new FileSlotLedger(vertx, config.dataDir().resolve("slots")));
     } else {
       builder.nodeId(clustering.nodeId()).slotLedger(clustering.ledger());
+      // the key's owner decides its flow control; another cluster manager than Hazelcast: each node alone
+      HazelcastFlowOwners.of(vertx).ifPresentOrElse(builder::flowOwners, () -> LOG.warn(
+        "The cluster manager is not Hazelcast: flow control (flow:) of event triggers is decided per node"));
     }
     PumpApplication app = PumpAssembler.assemble(config, builder);
     parts.app = app;

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -24,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code triggers}, {@code pipelines}, {@code fire}, {@code pause} and {@code resume} of {@link Main}, run
+ * {@code triggers}, {@code pipelines}, {@code fire}, {@code pause}, {@code resume} and {@code backfill} of {@link Main}, run
  * in-process against a real service (started as {@code run} starts it, on a free port, with an API token).
  */
 class ClientCommandsTest {
@@ -183,5 +184,91 @@ class ClientCommandsTest {
     assertThat(result.err()).singleElement().asString()
       .isEqualTo("triggers: cannot reach the service at http://127.0.0.1:" + closedPort + ": connection refused");
     assertThat(result.status()).isEqualTo(1);
+  }
+  @Test
+  void backfillPrintsTheProgressUntilDoneAndARepeatFiresNothingTwice() throws Exception {
+    Result result = client("backfill", "new-year", "--from", "2020-01-01T00:00:00Z", "--to", "2024-01-01T00:00:01Z",
+      "--rate", "1000");
+
+    assertThat(result.status()).as(result.err().toString()).isZero();
+    assertThat(result.out().get(0)).matches("backfill \\S+ of new-year: 5 slot\\(s\\) from 2020-01-01T00:00:00Z to "
+      + "2024-01-01T00:00:01Z at 1000/s; waiting .*");
+    String id = result.out().get(0).split(" ")[1];
+    assertThat(result.out()).last().isEqualTo("backfill " + id
+      + " done: 5 fired, 0 already fired, 0 not claimed, 0 excluded, 0 left of 5");
+    assertThat(client("triggers").out().get(2)).as("fired 5 times").matches("new-year +cron +no +5 .*");
+    // the clock source merges fires that arrive while a cycle runs: the first slot's cycle always runs
+    await().atMost(DEADLINE).until(() -> Files.exists(events) && !Files.readAllLines(events).isEmpty());
+    assertThat(new JsonObject(Files.readAllLines(events).get(0)).getString("firing"))
+      .isEqualTo("new-year@2020-01-01T00:00:00Z");
+
+    Result again = client("backfill", "new-year", "--from", "2020-01-01T00:00:00Z", "--to", "2024-01-01T00:00:01Z",
+      "--rate", "1000");
+    assertThat(again.out()).last().asString().endsWith(" done: 0 fired, 5 already fired, 0 not claimed, 0 excluded, 0 left of 5");
+    assertThat(again.status()).isZero();
+  }
+
+  @Test
+  void backfillWithNoWaitReturnsItsIdAndCancelStopsIt() {
+    Result started = client("backfill", "new-year", "--from", "2000-01-01T00:00:00Z", "--to", "2026-01-01T00:00:01Z",
+      "--rate", "1", "--no-wait");
+
+    assertThat(started.status()).as(started.err().toString()).isZero();
+    assertThat(started.out()).singleElement().asString()
+      .matches("backfill \\S+ of new-year: 27 slot\\(s\\) from 2000-01-01T00:00:00Z to 2026-01-01T00:00:01Z at 1/s");
+    String id = started.out().get(0).split(" ")[1];
+
+    Result cancelled = client("backfill", "new-year", "--cancel");
+    assertThat(cancelled.status()).as(cancelled.err().toString()).isZero();
+    assertThat(cancelled.out()).singleElement().asString()
+      .matches("cancelled backfill " + java.util.regex.Pattern.quote(id) + " of new-year: \\d+ fired, .* left of 27");
+  }
+
+  @Test
+  void aWaitingBackfillThatIsCancelledElsewhereExitsWith1() throws Exception {
+    CompletableFuture<Result> waiting = CompletableFuture.supplyAsync(() -> client("backfill", "new-year",
+      "--from", "2000-01-01T00:00:00Z", "--to", "2026-01-01T00:00:01Z", "--rate", "1"));
+
+    // 404 (exit 2) until the backfill exists
+    await().atMost(DEADLINE).until(() -> client("backfill", "new-year", "--cancel").status() == 0);
+    Result result = waiting.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+
+    assertThat(result.out()).last().asString().matches("backfill \\S+ cancelled: \\d+ fired, .* left of 27");
+    assertThat(result.status()).isEqualTo(1);
+  }
+
+  @Test
+  void backfillRefusesWhatTheServiceOrTheCommandLineRefusesWithExit2() {
+    Result noTo = client("backfill", "new-year", "--from", "2020-01-01T00:00:00Z");
+    assertThat(noTo.err()).first().isEqualTo("backfill: --from and --to are required (ISO-8601 instants such as "
+      + "2026-03-01T00:00:00Z), or --cancel");
+    assertThat(noTo.status()).isEqualTo(2);
+
+    Result cancelWithRange = client("backfill", "new-year", "--cancel", "--from", "2020-01-01T00:00:00Z");
+    assertThat(cancelWithRange.err()).first().isEqualTo("backfill: --cancel takes no --from, --to, --rate or --no-wait");
+    assertThat(cancelWithRange.status()).isEqualTo(2);
+
+    Result badInstant = client("backfill", "new-year", "--from", "yesterday", "--to", "2024-01-01T00:00:00Z");
+    assertThat(badInstant.err()).singleElement().asString().startsWith("backfill: from: 'yesterday' is not an ISO-8601 instant")
+      .endsWith("(HTTP 400)");
+    assertThat(badInstant.status()).isEqualTo(2);
+
+    Result webhook = client("backfill", "beat-hook", "--from", "2020-01-01T00:00:00Z", "--to", "2024-01-01T00:00:00Z");
+    assertThat(webhook.err()).singleElement().asString()
+      .startsWith("backfill: trigger 'beat-hook' is a webhook trigger: only time triggers");
+    assertThat(webhook.status()).isEqualTo(2);
+
+    Result nothingToCancel = client("backfill", "new-year", "--cancel");
+    assertThat(nothingToCancel.err()).containsExactly("backfill: trigger 'new-year' has no backfill (HTTP 404)");
+    assertThat(nothingToCancel.status()).isEqualTo(2);
+  }
+
+  @Test
+  void backfillHelpListsItsOptions() {
+    Result help = client(Map.of(), "backfill", "--help");
+
+    assertThat(help.status()).isZero();
+    assertThat(String.join("\n", help.out())).contains("--from=ISO", "--to=ISO", "--rate=N", "--no-wait", "--cancel",
+      "--url=URL", "--token=TOKEN");
   }
 }

@@ -161,7 +161,7 @@ class MainTest {
   }
 
   static Stream<String> commands() {
-    return Stream.of("run", "check", "next", "triggers", "pipelines", "fire", "pause", "resume");
+    return Stream.of("run", "check", "next", "triggers", "pipelines", "fire", "pause", "resume", "backfill");
   }
 
   @ParameterizedTest(name = "{0} --help")

@@ -1,7 +1,6 @@
 package dev.pump.http;
 
 import dev.pump.pipeline.Pipeline;
-import dev.pump.trigger.FireResult;
 import dev.pump.trigger.CronSchedule;
 import dev.pump.trigger.Trigger;
 import dev.pump.trigger.Zones;
@@ -163,13 +162,15 @@ public final class ManagementApi {
       HttpErrors.send(ctx, 400, e.getMessage());
       return;
     }
-    FireResult result = trigger.submit(args);
-    switch (result.status()) {
-      case PAUSED -> HttpErrors.send(ctx, 409, "trigger '" + trigger.id() + "' is paused");
-      case REFUSED -> HttpErrors.send(ctx, 429, result.reason());
-      case HELD -> ok(ctx, 202, new JsonObject().put("trigger", trigger.id()).put("held", result.reason()));
-      case FIRED -> ok(ctx, 202, new JsonObject().put("trigger", trigger.id()).put("firing", result.event().firing()));
-    }
+    // in a cluster, the node owning the event's flow-control key decides (answered at once otherwise)
+    trigger.submitToOwner(args).onSuccess(result -> {
+      switch (result.status()) {
+        case PAUSED -> HttpErrors.send(ctx, 409, "trigger '" + trigger.id() + "' is paused");
+        case REFUSED -> HttpErrors.send(ctx, 429, result.reason());
+        case HELD -> ok(ctx, 202, new JsonObject().put("trigger", trigger.id()).put("held", result.reason()));
+        case FIRED -> ok(ctx, 202, new JsonObject().put("trigger", trigger.id()).put("firing", result.event().firing()));
+      }
+    });
   }
 
   private void pauseOrResume(RoutingContext ctx, boolean pause) {

@@ -275,11 +275,22 @@ public final class WebhookRoutes {
       HttpErrors.shuttingDown(ctx);
       return;
     }
-    FireResult result = trigger.submitDelivery(args, delivery);
+    String forgettable = remembered ? delivery : null;
+    if (trigger.decidedByOwner()) {
+      // flow control in a cluster: the node owning the delivery's key decides, maybe another node
+      trigger.submitDeliveryToOwner(args, delivery).onSuccess(result -> answer(ctx, trigger, guard, forgettable, result));
+    } else {
+      answer(ctx, trigger, guard, forgettable, trigger.submitDelivery(args, delivery));
+    }
+  }
+
+  /** Answers a delivery with what became of it; forgets {@code remembered} (a delivery id) if it did not fire. */
+  private static void answer(RoutingContext ctx, WebhookTrigger trigger, Guard guard, String remembered,
+                             FireResult result) {
     if (result.status() == FireResult.Status.PAUSED || result.status() == FireResult.Status.REFUSED) {
-      if (remembered) {
+      if (remembered != null) {
         // not fired: the sender's retry, once the trigger resumes (or the rate allows), must get through
-        guard.replays.forget(delivery);
+        guard.replays.forget(remembered);
       }
       if (result.status() == FireResult.Status.REFUSED) {
         refuse(ctx, trigger, Refusal.RATE_LIMIT, 429, result.reason()); // flow control (flow.rateLimit, flow.throttle)

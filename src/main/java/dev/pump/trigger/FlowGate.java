@@ -229,7 +229,8 @@ final class FlowGate {
     return stream;
   }
 
-  private String keyOf(JsonObject args) {
+  /** @return the key of an event: the value at the key pointer as text, "" when absent, null without a key */
+  String keyOf(JsonObject args) {
     if (pointer == null) {
       return null;
     }

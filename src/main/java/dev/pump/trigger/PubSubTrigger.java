@@ -18,7 +18,9 @@ import java.util.Objects;
  * A JSON object body becomes the event's {@code args}; any other body (a string, a number, an
  * array, a buffer, nothing) is wrapped as {@code {"body": ...}}, so no message can break it.
  *
- * <p>In a cluster {@code publish} fires the trigger on every node that has it, {@code send} on one.
+ * <p>In a cluster {@code publish} fires the trigger on every node that has it, {@code send} on one. With flow
+ * control the owner of the message's key decides ({@link #submitToOwner(JsonObject)}); each node forwards its
+ * copy of a published message, so the owner sees one event per node: flow-controlled topics want {@code send}.
  * A sender that uses {@code request} gets {@code {"trigger", "firing"}} back, or {@code "paused": true}.
  */
 public class PubSubTrigger extends Trigger {
@@ -67,7 +69,15 @@ public class PubSubTrigger extends Trigger {
   }
 
   private void onMessage(Message<Object> message) {
-    FireResult result = submit(argsOf(message.body()));
+    if (decidedByOwner()) {
+      // flow control in a cluster: the key's owner decides, maybe another node
+      submitToOwner(argsOf(message.body())).onSuccess(result -> reply(message, result));
+    } else {
+      reply(message, submit(argsOf(message.body())));
+    }
+  }
+
+  private void reply(Message<Object> message, FireResult result) {
     if (message.replyAddress() != null) {
       JsonObject reply = new JsonObject().put("trigger", id());
       message.reply(switch (result.status()) {

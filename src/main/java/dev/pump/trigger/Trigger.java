@@ -55,6 +55,8 @@ public abstract class Trigger extends VerticleBase {
   private final Set<String> sources = new CopyOnWriteArraySet<>();
   // flow control of an event trigger; the gate and the timer fields are guarded by the gate's lock
   private volatile FlowGate flow;
+  // in a cluster: asks the node owning an event's key to decide it; null on a single node
+  private volatile FlowForwarding forwarding;
   private long flowTimer = -1;
   private Instant flowTimerAt;
 
@@ -126,7 +128,8 @@ public abstract class Trigger extends VerticleBase {
    *
    * @param args arguments for {@code cycle()}; {@code null} means none
    * @return the event that was published, or empty when the trigger is paused, or when its flow control
-   *     held or refused the fire ({@link #submit(JsonObject)} tells which)
+   *     held or refused the fire ({@link #submit(JsonObject)} tells which), or, in a cluster, sent the fire to
+   *     the node owning its key to decide ({@link #submitToOwner(JsonObject)} tells what that node decided)
    */
   public Optional<TriggerEvent> fire(JsonObject args) {
     return fire(args, null, newFiringId());
@@ -151,7 +154,12 @@ public abstract class Trigger extends VerticleBase {
    */
   protected Optional<TriggerEvent> fire(JsonObject args, Instant scheduledAt, String firing) {
     if (flow != null && scheduledAt == null) {
-      return submit(args, firing).fired();
+      if (!decidedByOwner()) {
+        return submit(args, firing).fired();
+      }
+      // a key another node owns is decided there, later: empty here, submitToOwner's future says what happened
+      Future<FireResult> decided = submitToOwner(args, firing);
+      return decided.succeeded() ? decided.result().fired() : Optional.empty();
     }
     return publish(args, scheduledAt, firing);
   }
@@ -159,7 +167,8 @@ public abstract class Trigger extends VerticleBase {
   /**
    * Applies flow control ({@link FlowControl}) to an event trigger: from then on every fire of it with no
    * scheduled slot (a webhook delivery, a pub/sub message, a manual fire) goes through it. Only before
-   * the application is started.
+   * the application is started. In a cluster ({@link TriggerRuntime#flowOwners()}) the node owning an event's
+   * key decides it: see {@link #submitToOwner(JsonObject)}.
    *
    * @throws IllegalArgumentException for a time trigger, whose slots are shaped by its bounds instead
    * @throws IllegalStateException once deployed
@@ -174,6 +183,8 @@ public abstract class Trigger extends VerticleBase {
       throw new IllegalStateException(this + " is already deployed: set its flow control before start");
     }
     flow = new FlowGate(control);
+    FlowOwners owners = runtime.flowOwners();
+    forwarding = owners == null ? null : new FlowForwarding(this, owners);
     return this;
   }
 
@@ -191,7 +202,42 @@ public abstract class Trigger extends VerticleBase {
     return submit(args, newFiringId());
   }
 
-  /** Like {@link #submit(JsonObject)} with a caller-chosen firing id (used if the event fires at once). */
+  /**
+   * Like {@link #submit(JsonObject)}, decided by the node that owns the event's key: this node on its own,
+   * and in a cluster ({@link TriggerRuntime#flowOwners()}) the owner, to which the event is forwarded over
+   * the event bus; the fire (now or later) then runs on the owner. Without flow control, or while this node's
+   * trigger is paused, or when this node owns the key, it is {@link #submit(JsonObject)}, already completed.
+   *
+   * @return what the deciding node made of the event
+   */
+  public Future<FireResult> submitToOwner(JsonObject args) {
+    return submitToOwner(args, newFiringId());
+  }
+
+  /**
+   * @return whether events may be decided on another node ({@link #submitToOwner(JsonObject)}): flow control
+   *     in a cluster. When false, {@link #submit(JsonObject)} is the same decision without a future.
+   */
+  public final boolean decidedByOwner() {
+    return forwarding != null;
+  }
+
+  /** Like {@link #submitToOwner(JsonObject)} with a caller-chosen firing id (used if the event fires at once). */
+  protected Future<FireResult> submitToOwner(JsonObject args, String firing) {
+    FlowForwarding toOwner = forwarding;
+    if (toOwner != null && !paused) {
+      Future<FireResult> decided = toOwner.toOwner(flow, args == null ? new JsonObject() : args, firing);
+      if (decided != null) {
+        return decided;
+      }
+    }
+    return Future.succeededFuture(submit(args, firing));
+  }
+
+  /**
+   * Like {@link #submit(JsonObject)} with a caller-chosen firing id (used if the event fires at once); always
+   * decided on this node.
+   */
   protected FireResult submit(JsonObject args, String firing) {
     FlowGate gate = flow;
     if (gate == null || paused) {
@@ -376,9 +422,12 @@ public abstract class Trigger extends VerticleBase {
     if (gate == null) {
       return null;
     }
+    JsonObject snapshot;
     synchronized (gate) {
-      return gate.snapshot(clock().instant(), 20);
+      snapshot = gate.snapshot(clock().instant(), 20);
     }
+    FlowForwarding toOwner = forwarding;
+    return toOwner == null ? snapshot : toOwner.addCounters(snapshot);
   }
 
   @Override

@@ -78,6 +78,14 @@ public interface TriggerRuntime {
    */
   TimeSchedulers timeSchedulers();
 
+  /**
+   * @return in a cluster, which node decides the flow control of a key (events for a key another node
+   *     owns are forwarded to it); {@code null}, the default, on a single node: every node decides alone
+   */
+  default FlowOwners flowOwners() {
+    return null;
+  }
+
   /** Called after every successful fire, on the firing thread; for history and metrics. */
   default void fired(Trigger trigger, TriggerEvent event) {
   }

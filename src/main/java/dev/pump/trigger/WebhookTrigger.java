@@ -2,6 +2,7 @@ package dev.pump.trigger;
 
 import dev.pump.rules.Ids;
 import dev.pump.rules.Spellings;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
@@ -340,6 +341,14 @@ public class WebhookTrigger extends Trigger {
    */
   public FireResult submitDelivery(JsonObject body, String deliveryId) {
     return deliveryId == null ? submit(body) : submit(body, deliveryId);
+  }
+
+  /**
+   * Like {@link #submitDelivery}, decided by the node that owns the delivery's flow-control key
+   * ({@link #submitToOwner(JsonObject)}): in a cluster, possibly another node.
+   */
+  public Future<FireResult> submitDeliveryToOwner(JsonObject body, String deliveryId) {
+    return deliveryId == null ? submitToOwner(body) : submitToOwner(body, deliveryId);
   }
 
   @Override

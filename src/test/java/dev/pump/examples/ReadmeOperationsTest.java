@@ -93,7 +93,7 @@ class ReadmeOperationsTest {
     assertThat(at).isNotNegative();
     int open = readme.indexOf("```sh\n", at);
     List<String> lines = readme.substring(open + 6, readme.indexOf("```", open + 6)).lines().toList();
-    assertThat(lines).hasSize(5);
+    assertThat(lines).hasSize(6);
 
     for (String line : lines) {
       String command = line.substring(0, line.indexOf(" #")).strip();
@@ -110,6 +110,8 @@ class ReadmeOperationsTest {
       String printed = out.toString(StandardCharsets.UTF_8);
       if (comment.startsWith("a table")) {
         assertThat(printed).as(line).startsWith("ID ");
+      } else if (comment.startsWith("prints its progress until done")) {
+        assertThat(printed).as(line).startsWith("backfill ").contains(" done: 3 fired, 0 already fired,");
       } else if (comment.startsWith("ready")) {
         assertThat(printed).as(line).contains("READY").contains("heartbeat");
       } else {
