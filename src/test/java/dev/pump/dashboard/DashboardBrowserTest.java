@@ -66,11 +66,16 @@ class DashboardBrowserTest {
 
     browser.waitFor("the hook's fire count to go up", () ->
       Long.parseLong(browser.text(HOOK + " [data-field=fireCount]")) == before + 1);
-    WebElement firing = browser.find("#firings tbody tr[data-trigger='hook']");
-    assertThat(firing.getText()).contains("hook", "webhook", "node-a", "fired");
+    // the live table re-renders while it is read: read the row's text and firing id together, again if it went stale
+    String[] firing = browser.waitFor("the firing in the table", () -> {
+      WebElement row = browser.find("#firings tbody tr[data-trigger='hook']");
+      return new String[] {row.getText(), row.getAttribute("data-firing")};
+    });
+    assertThat(firing[0]).contains("hook", "webhook", "node-a", "fired");
+    String firingId = firing[1];
     assertThat(browser.text("#notice")).startsWith("Fired hook");
     browser.waitFor("a cycle of the source", () -> pump.source.cycleEvents().stream()
-      .anyMatch(e -> e.firing().equals(firing.getAttribute("data-firing"))));
+      .anyMatch(e -> e.firing().equals(firingId)));
   }
 
   @Test
