@@ -154,7 +154,8 @@ public final class PumpAssembler {
       processors.add((Processor) instantiate(PluginClass.PROCESSOR, processor.className(), processor.config(),
         path + ".processors[" + i + "].class"));
     }
-    Pipeline pipeline = new Pipeline(config.id(), processors, sink(config.sink(), path + ".sink.class"));
+    Pipeline pipeline = new Pipeline(config.id(), processors, sink(config.sink(), path + ".sink.class"))
+      .withDurability(config.durability());
     TriggerSource source = source(config.source(), pipeline, path + ".source.class").withId(config.id())
       .withOverlap(config.overlap());
     source.on(config.triggers().stream().map(t -> triggers.get(t.id())).distinct().toArray(Trigger[]::new));

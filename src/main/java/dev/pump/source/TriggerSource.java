@@ -1,5 +1,6 @@
 package dev.pump.source;
 
+import dev.pump.journal.FireJournal;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.trigger.Trigger;
 import dev.pump.trigger.TriggerEvent;
@@ -43,7 +44,8 @@ import java.util.regex.Pattern;
  *   <li>never two cycles of one source at once;</li>
  *   <li>fires that arrive during a cycle are merged into ONE pending cycle, whose event is the latest
  *       fire; the others are counted as merged ({@link #firesMerged()}), so a storm of fires costs
- *       no memory;</li>
+ *       no memory (with a fire journal, journaled fires are kept until the cycle that absorbed them
+ *       has run, and are done with it);</li>
  *   <li>fires while the pipeline is not ready wait, merged the same way, until it is ready;</li>
  *   <li>an exception from {@code cycle()} puts the pipeline into the error state (or counts a
  *       warning if the pipeline declares it recoverable); the source then waits until the error is
@@ -68,9 +70,13 @@ public abstract class TriggerSource extends VerticleBase {
   private volatile String id;
   private volatile Overlap overlap = Overlap.MERGE;
   private volatile int running;
+  /** Whether the application journals this source's fires: set at start. */
+  private volatile boolean journaled;
 
   // confined to this verticle's context
   private final Deque<TriggerEvent> pending = new ArrayDeque<>();
+  /** Journaled fires the single pending fire absorbed (merge): done when its cycle runs. */
+  private final List<TriggerEvent> absorbed = new ArrayList<>();
   private boolean waitingForReady;
   private boolean stopping;
   private Promise<Void> allCyclesDone;
@@ -200,6 +206,7 @@ public abstract class TriggerSource extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    journaled = runtime.journals(this);
     List<Future<Void>> registered = new ArrayList<>();
     for (Trigger trigger : triggers) {
       MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(trigger.address(), this::onMessage);
@@ -238,6 +245,18 @@ public abstract class TriggerSource extends VerticleBase {
     onFire(event);
   }
 
+  /**
+   * Hands this source a fire recovered from the fire journal, as if its trigger had just fired it
+   * (the overlap policy applies); the journal stops owing it once the source is done with it.
+   */
+  public final void replay(TriggerEvent event) {
+    Objects.requireNonNull(event, "event");
+    if (context == null) {
+      throw new IllegalStateException(this + " is not deployed: replay fires once it is started");
+    }
+    context.runOnContext(v -> onFire(event));
+  }
+
   private void onFire(TriggerEvent event) {
     if (stopping) {
       // already on the bus when the source began to stop: not run, counted by unfinishedFires()
@@ -245,20 +264,20 @@ public abstract class TriggerSource extends VerticleBase {
       return;
     }
     if (running < overlap.maxRunning() && pending.isEmpty() && pipeline.isReady()) {
-      runCycle(event);
+      runCycle(event, List.of());
       return;
     }
     switch (overlap.policy()) {
       case QUEUE -> {
         if (pending.size() >= overlap.limit()) {
-          dropFire();
+          dropFire(event, FireJournal.Outcome.DROPPED);
         } else {
           pending.addLast(event);
         }
       }
       case SKIP -> {
         if (running > 0) {
-          dropFire();
+          dropFire(event, FireJournal.Outcome.SKIPPED);
         } else {
           mergeInto(event);
         }
@@ -272,16 +291,22 @@ public abstract class TriggerSource extends VerticleBase {
 
   private void mergeInto(TriggerEvent event) {
     if (!pending.isEmpty()) {
-      pending.clear();
+      TriggerEvent replaced = pending.removeFirst(); // merge policies hold at most one pending fire
+      if (journaled) {
+        absorbed.add(replaced);
+      }
       firesMerged.incrementAndGet();
       pipeline.counters().recordMergedFire();
     }
     pending.addLast(event);
   }
 
-  private void dropFire() {
+  private void dropFire(TriggerEvent event, FireJournal.Outcome outcome) {
     firesDropped.incrementAndGet();
     pipeline.counters().recordDroppedFire();
+    if (journaled) {
+      runtime.fireDone(this, event, outcome);
+    }
   }
 
   private void waitForReady() {
@@ -305,11 +330,14 @@ public abstract class TriggerSource extends VerticleBase {
         }
         return;
       }
-      runCycle(pending.removeFirst());
+      List<TriggerEvent> merged = absorbed.isEmpty() ? List.of() : List.copyOf(absorbed);
+      absorbed.clear();
+      runCycle(pending.removeFirst(), merged);
     }
   }
 
-  private void runCycle(TriggerEvent event) {
+  /** @param merged journaled fires {@code event} absorbed: done with it */
+  private void runCycle(TriggerEvent event, List<TriggerEvent> merged) {
     running++;
     long startedNanos = System.nanoTime();
     // unordered: this context stays free to take (and merge) fires while the cycle runs
@@ -324,6 +352,10 @@ public abstract class TriggerSource extends VerticleBase {
         pipeline.fail(ar.cause(), "source '" + id + "'");
       }
       runtime.cycleFinished(this, event, Duration.ofNanos(System.nanoTime() - startedNanos), ar.failed());
+      if (journaled) {
+        runtime.fireDone(this, event, ar.failed() ? FireJournal.Outcome.FAILED : FireJournal.Outcome.RAN);
+        merged.forEach(absorbedFire -> runtime.fireDone(this, absorbedFire, FireJournal.Outcome.MERGED));
+      }
       runPending();
       if (running == 0 && pending.isEmpty() && allCyclesDone != null) {
         allCyclesDone.tryComplete();

@@ -1,5 +1,6 @@
 package dev.pump.trigger;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.time.InstantSource;
@@ -77,6 +78,18 @@ public interface TriggerRuntime {
    *     by every time trigger on that loop
    */
   TimeSchedulers timeSchedulers();
+
+  /**
+   * Writes a fire that stands for no scheduled slot (a webhook delivery, a manual or pub/sub fire)
+   * to the application's fire journal, for the sources of {@code trigger} whose pipeline asks for
+   * it; the trigger publishes the event once this completes, and not at all if it fails.
+   *
+   * @return completes, on the caller's context, once the fire is on disk; {@code null} when nothing
+   *     is journaled for this trigger, and the event is published at once
+   */
+  default Future<Void> journal(Trigger trigger, TriggerEvent event) {
+    return null;
+  }
 
   /** Called after every successful fire, on the firing thread; for history and metrics. */
   default void fired(Trigger trigger, TriggerEvent event) {
