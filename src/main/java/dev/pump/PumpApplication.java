@@ -86,6 +86,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final List<Runnable> cycleEndedListeners = new CopyOnWriteArrayList<>();
   private final Map<String, List<BiConsumer<TriggerEvent, Boolean>>> cycleOutcomeListeners = new ConcurrentHashMap<>();
   private final Path journalDir;
+  private final long journalSegmentBytes;
   /** Opened by the first {@link #start()}; null without a journal directory, or before. */
   private volatile FireJournal journal;
   /** The ids of a trigger's sources whose fires are journaled; cleared whenever sources or triggers change. */
@@ -119,6 +120,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     this.slotLedger = builder.slotLedger;
     this.sourceThreads = builder.sourceThreads;
     this.journalDir = builder.journalDir;
+    this.journalSegmentBytes = builder.journalSegmentBytes;
     this.pubSub = new PubSub(vertx);
     this.timeSchedulers = new TimeSchedulers(vertx, clock);
     this.router = Router.router(vertx);
@@ -489,7 +491,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     }
     return vertx.executeBlocking(() -> {
       try {
-        FireJournal opened = FireJournal.open(journalDir);
+        FireJournal opened = FireJournal.open(journalDir, journalSegmentBytes);
         journal = opened;
         return opened.recovered();
       } catch (IOException e) {
@@ -612,8 +614,10 @@ public final class PumpApplication implements SourceRuntime, PumpView {
       .eventually(() -> undeploy(allTriggers))
       .eventually(timeSchedulers::stop)
       .eventually(() -> withinGrace(undeploy(allSourceDeployments), allSources))
-      .eventually(() -> Future.all(allPipelines.stream().map(Pipeline::close).toList()))
+      // before the pipelines: a cycle the grace cut short then fails on a closed pipeline without being
+      // recorded as done, and runs again at the next start
       .eventually(this::closeJournal)
+      .eventually(() -> Future.all(allPipelines.stream().map(Pipeline::close).toList()))
       .eventually(() -> ownsVertx ? vertx.close() : Future.succeededFuture())
       .mapEmpty();
     return closing;
@@ -692,6 +696,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     private SlotLedger slotLedger = SlotLedger.inMemory();
     private int sourceThreads = 20;
     private Path journalDir;
+    private long journalSegmentBytes = FireJournal.DEFAULT_SEGMENT_BYTES;
 
     private Builder() {
     }
@@ -771,7 +776,16 @@ public final class PumpApplication implements SourceRuntime, PumpView {
      * answered, and those not run at a crash run at the next start. Without it, no fire is journaled.
      */
     public Builder fireJournal(Path dir) {
+      return fireJournal(dir, FireJournal.DEFAULT_SEGMENT_BYTES);
+    }
+
+    /** Like {@link #fireJournal(Path)}, with segment files closed (and deleted once done) past {@code segmentBytes}. */
+    public Builder fireJournal(Path dir, long segmentBytes) {
+      if (segmentBytes < 1) {
+        throw new IllegalArgumentException("segmentBytes must be at least 1, got " + segmentBytes);
+      }
       this.journalDir = Objects.requireNonNull(dir, "dir");
+      this.journalSegmentBytes = segmentBytes;
       return this;
     }
 

@@ -482,7 +482,7 @@ public final class FireJournal implements AutoCloseable {
   private List<Recovered> readSegments() throws IOException {
     List<Path> segments;
     try (Stream<Path> files = Files.list(dir)) {
-      segments = files.filter(p -> SEGMENT.matcher(p.getFileName().toString()).matches())
+      segments = files.filter(p -> SEGMENT.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))
         .sorted(Comparator.comparing(p -> p.getFileName().toString()))
         .toList();
     }
