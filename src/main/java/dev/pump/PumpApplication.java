@@ -384,7 +384,12 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     if (fires == null) {
       return null;
     }
-    List<String> owed = journaledSources.computeIfAbsent(trigger, this::journaledSourcesOf);
+    List<String> owed = journaledSources.get(trigger);
+    if (owed == null) {
+      // not computeIfAbsent: the lookup takes this application's lock, which register() holds while it clears the map
+      owed = journaledSourcesOf(trigger);
+      journaledSources.put(trigger, owed);
+    }
     if (owed.isEmpty()) {
       return null;
     }
@@ -412,7 +417,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   @Override
   public void fireDone(TriggerSource source, TriggerEvent event, FireJournal.Outcome outcome) {
     FireJournal fires = journal;
-    if (fires != null) {
+    if (fires != null && event.scheduledAt() == null) { // a time slot is never journaled
       fires.complete(source.id(), event.firing(), outcome);
     }
   }

@@ -102,7 +102,13 @@ class DurableFiresProcessIT {
     process = start(config, "second.log");
     awaitReady(http, port, "second.log");
 
-    await().atMost(DEADLINE).until(() -> firingsIn(sinkFile).containsAll(accepted));
+    await().atMost(DEADLINE).untilAsserted(() -> {
+      Set<String> missing = new LinkedHashSet<>(accepted);
+      missing.removeAll(firingsIn(sinkFile));
+      // with durability: none, about three quarters are missing here
+      assertThat(missing).as("%d of the %d firings answered 202 never reached the sink", missing.size(), WEBHOOKS)
+        .isEmpty();
+    });
     await().atMost(DEADLINE).until(() -> metric(http, port, "pump_journal_backlog") == 0.0);
     assertThat(metric(http, port, "pump_journal_writable")).isEqualTo(1.0);
     assertThat(metric(http, port, "pump_journal_size_bytes")).isPositive();

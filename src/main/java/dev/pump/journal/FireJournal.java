@@ -295,7 +295,8 @@ public final class FireJournal implements AutoCloseable {
       if (op instanceof Accept a) {
         accepts = true;
         bytes += a.line().length;
-      } else if (op instanceof Done d) {
+      } else if (op instanceof Done d && open.containsKey(d.key())) {
+        // (a fire is published, so completed, only once its accept's batch is written: never in the same batch)
         bytes += d.line().length;
       }
     }
@@ -358,7 +359,7 @@ public final class FireJournal implements AutoCloseable {
     for (Op op : batch) {
       if (op instanceof Accept a) {
         buffer.put(a.line());
-      } else if (op instanceof Done d) {
+      } else if (op instanceof Done d && open.containsKey(d.key())) {
         buffer.put(d.line());
       }
     }
