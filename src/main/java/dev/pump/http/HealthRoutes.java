@@ -35,6 +35,8 @@ import java.util.function.Supplier;
  *       sink's writes fail and are retried, {@code sinkTrouble} while the sink retries on its own,
  *       and {@code throttles} (who holds it) when it is throttled.</li>
  * </ul>
+ * and, when the application keeps a fire journal, one named {@code journal} ({@link #journalStatus}):
+ * DOWN while the journal cannot be written, since fires needing it are then refused with 503.
  * 200 when every check is UP, 503 otherwise; the body is the handler's JSON:
  * {@code {"status": "DOWN", "outcome": "DOWN", "checks": [{"id": "pipeline.p", "status": "DOWN",
  * "data": {...}}]}}. With no pipeline at all the answer is 200 {@code {"status": "UP", "outcome": "UP",
