@@ -292,7 +292,7 @@ public abstract class TriggerSource extends VerticleBase {
   private void mergeInto(TriggerEvent event) {
     if (!pending.isEmpty()) {
       TriggerEvent replaced = pending.removeFirst(); // merge policies hold at most one pending fire
-      if (journaled) {
+      if (journaled && replaced.scheduledAt() == null) { // a time slot is never journaled: nothing to complete
         absorbed.add(replaced);
       }
       firesMerged.incrementAndGet();
