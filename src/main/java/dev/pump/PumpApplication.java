@@ -415,10 +415,10 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   }
 
   @Override
-  public void fireDone(TriggerSource source, TriggerEvent event, FireJournal.Outcome outcome) {
+  public void fireDone(TriggerSource source, String firing, FireJournal.Outcome outcome) {
     FireJournal fires = journal;
-    if (fires != null && event.scheduledAt() == null) { // a time slot is never journaled
-      fires.complete(source.id(), event.firing(), outcome);
+    if (fires != null) {
+      fires.complete(source.id(), firing, outcome);
     }
   }
 

@@ -47,11 +47,13 @@ public interface SourceRuntime extends TriggerRuntime {
   }
 
   /**
-   * Called on the source's context when {@code source} is done with a fire: its cycle ran (or
-   * failed), a later fire absorbed it and ran, or the overlap policy refused it. The journal then
-   * no longer owes it to this source. A fire that reached the source after its stop began is never
-   * done: it runs again after a restart.
+   * Called on the source's context when {@code source} is done with a fire that stands for no time
+   * slot: its cycle ran (or failed), a later fire absorbed it and ran, or the overlap policy refused
+   * it. The journal then no longer owes it to this source. A fire that reached the source after its
+   * stop began is never done: it runs again after a restart.
+   *
+   * @param firing the fire's firing id
    */
-  default void fireDone(TriggerSource source, TriggerEvent event, FireJournal.Outcome outcome) {
+  default void fireDone(TriggerSource source, String firing, FireJournal.Outcome outcome) {
   }
 }

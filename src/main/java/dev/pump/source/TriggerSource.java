@@ -75,8 +75,11 @@ public abstract class TriggerSource extends VerticleBase {
 
   // confined to this verticle's context
   private final Deque<TriggerEvent> pending = new ArrayDeque<>();
-  /** Journaled fires the single pending fire absorbed (merge): done when its cycle runs. */
-  private final List<TriggerEvent> absorbed = new ArrayList<>();
+  /**
+   * The firing ids of the journaled fires the single pending fire absorbed (merge): done when its
+   * cycle has run. Ids only: a storm of merged webhook bodies is not kept in memory.
+   */
+  private final List<String> absorbed = new ArrayList<>();
   private boolean waitingForReady;
   private boolean stopping;
   private Promise<Void> allCyclesDone;
@@ -293,7 +296,7 @@ public abstract class TriggerSource extends VerticleBase {
     if (!pending.isEmpty()) {
       TriggerEvent replaced = pending.removeFirst(); // merge policies hold at most one pending fire
       if (journaled && replaced.scheduledAt() == null) { // a time slot is never journaled: nothing to complete
-        absorbed.add(replaced);
+        absorbed.add(replaced.firing());
       }
       firesMerged.incrementAndGet();
       pipeline.counters().recordMergedFire();
@@ -304,8 +307,13 @@ public abstract class TriggerSource extends VerticleBase {
   private void dropFire(TriggerEvent event, FireJournal.Outcome outcome) {
     firesDropped.incrementAndGet();
     pipeline.counters().recordDroppedFire();
-    if (journaled) {
-      runtime.fireDone(this, event, outcome);
+    done(event, outcome);
+  }
+
+  /** Tells the journal this source is done with {@code event}, if it may be journaled. */
+  private void done(TriggerEvent event, FireJournal.Outcome outcome) {
+    if (journaled && event.scheduledAt() == null) { // a time slot is never journaled
+      runtime.fireDone(this, event.firing(), outcome);
     }
   }
 
@@ -330,14 +338,14 @@ public abstract class TriggerSource extends VerticleBase {
         }
         return;
       }
-      List<TriggerEvent> merged = absorbed.isEmpty() ? List.of() : List.copyOf(absorbed);
+      List<String> merged = absorbed.isEmpty() ? List.of() : List.copyOf(absorbed);
       absorbed.clear();
       runCycle(pending.removeFirst(), merged);
     }
   }
 
-  /** @param merged journaled fires {@code event} absorbed: done with it */
-  private void runCycle(TriggerEvent event, List<TriggerEvent> merged) {
+  /** @param merged the firing ids of the journaled fires {@code event} absorbed: done with it */
+  private void runCycle(TriggerEvent event, List<String> merged) {
     running++;
     long startedNanos = System.nanoTime();
     // unordered: this context stays free to take (and merge) fires while the cycle runs
@@ -352,10 +360,8 @@ public abstract class TriggerSource extends VerticleBase {
         pipeline.fail(ar.cause(), "source '" + id + "'");
       }
       runtime.cycleFinished(this, event, Duration.ofNanos(System.nanoTime() - startedNanos), ar.failed());
-      if (journaled) {
-        runtime.fireDone(this, event, ar.failed() ? FireJournal.Outcome.FAILED : FireJournal.Outcome.RAN);
-        merged.forEach(absorbedFire -> runtime.fireDone(this, absorbedFire, FireJournal.Outcome.MERGED));
-      }
+      done(event, ar.failed() ? FireJournal.Outcome.FAILED : FireJournal.Outcome.RAN);
+      merged.forEach(firing -> runtime.fireDone(this, firing, FireJournal.Outcome.MERGED));
       runPending();
       if (running == 0 && pending.isEmpty() && allCyclesDone != null) {
         allCyclesDone.tryComplete();
