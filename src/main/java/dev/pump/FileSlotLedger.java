@@ -1,14 +1,21 @@
 package dev.pump;
 
+import dev.pump.journal.FireJournal;
 import dev.pump.trigger.SlotLedger;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.CopyOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -19,8 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A {@link SlotLedger} for one node that keeps each trigger's last fired slot in
  * {@code <dir>/<triggerId>.slot}, so catch-up works across restarts. Each write goes to a temporary
- * file first and is then renamed over the old one: after a crash (even {@code kill -9}) the file
- * holds the old slot or the new one, never half of either. Every claim is won: one node only.
+ * file first, forced to disk, and is then renamed over the old one, and the directory forced: after
+ * a crash (even {@code kill -9}, even a power cut) the file holds the old slot or the new one, never
+ * half of either. Every claim is won: one node only.
  */
 public final class FileSlotLedger implements SlotLedger {
 
@@ -74,13 +82,32 @@ public final class FileSlotLedger implements SlotLedger {
   }
 
   private Future<Void> write(String triggerId) {
-    String target = fileOf(triggerId).toString();
-    String temp = target + ".tmp";
-    return vertx.fileSystem().mkdirs(dir.toString())
-      .compose(v -> vertx.fileSystem().writeFile(temp, Buffer.buffer(last.get(triggerId) + "\n")))
-      .compose(v -> vertx.fileSystem().move(temp, target,
-        new CopyOptions().setReplaceExisting(true).setAtomicMove(true)))
-      .andThen(ar -> reportWrite(triggerId, target, ar.cause()));
+    Path target = fileOf(triggerId);
+    return vertx.<Void>executeBlocking(() -> {
+      writeDurably(target, last.get(triggerId) + "\n");
+      return null;
+    }, false).andThen(ar -> reportWrite(triggerId, target.toString(), ar.cause()));
+  }
+
+  /**
+   * Writes {@code content} to a temporary file, forces it, renames it over {@code target} and
+   * forces the directory: once this returns, a power cut leaves the new content, and at any moment
+   * before, the old one; never an empty or half-written file (a rename alone may reach the disk
+   * before the data it names).
+   */
+  private void writeDurably(Path target, String content) throws IOException {
+    Files.createDirectories(dir);
+    Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+      StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+      channel.force(true);
+    }
+    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    FireJournal.forceDirectory(dir);
   }
 
   /** Logs the first failed write of a trigger's slot, and the first success after failures: one line each. */

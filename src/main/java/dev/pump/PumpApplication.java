@@ -5,6 +5,8 @@ import dev.pump.http.HttpErrors;
 import dev.pump.http.PumpView;
 import dev.pump.http.SlowClients;
 import dev.pump.http.WebhookRoutes;
+import dev.pump.journal.FireJournal;
+import dev.pump.pipeline.Durability;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.source.SourceRuntime;
 import dev.pump.source.TriggerSource;
@@ -16,6 +18,7 @@ import dev.pump.trigger.Trigger;
 import dev.pump.trigger.TriggerEvent;
 import dev.pump.trigger.WebhookTrigger;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
@@ -30,6 +33,8 @@ import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -89,6 +94,12 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final List<CycleListener> cycleListeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> cycleEndedListeners = new CopyOnWriteArrayList<>();
   private final Map<String, List<BiConsumer<TriggerEvent, Boolean>>> cycleOutcomeListeners = new ConcurrentHashMap<>();
+  private final Path journalDir;
+  private final long journalSegmentBytes;
+  /** Opened by the first {@link #start()}; null without a journal directory, or before. */
+  private volatile FireJournal journal;
+  /** The ids of a trigger's sources whose fires are journaled; cleared whenever sources or triggers change. */
+  private final Map<Trigger, List<String>> journaledSources = new ConcurrentHashMap<>();
 
   // guarded by this
   private final Map<String, Trigger> triggers = new LinkedHashMap<>();
@@ -122,6 +133,8 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     this.slotLedger = builder.slotLedger;
     this.flowOwners = builder.flowOwners;
     this.sourceThreads = builder.sourceThreads;
+    this.journalDir = builder.journalDir;
+    this.journalSegmentBytes = builder.journalSegmentBytes;
     this.pubSub = new PubSub(vertx);
     this.timeSchedulers = new TimeSchedulers(vertx, clock);
     this.router = Router.router(vertx);
@@ -287,6 +300,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     String id = nextDefaultId(trigger.type(), triggers);
     triggers.put(id, trigger);
     webhooksByName = null;
+    journaledSources.clear();
     return id;
   }
 
@@ -308,12 +322,14 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     }
     String id = nextDefaultId("source", sources);
     sources.put(id, source);
+    journaledSources.clear();
     return id;
   }
 
   @Override
   public synchronized void rename(TriggerSource source, String newId) {
     renameIn(sources, "source", source, source.id(), newId, source.isDeployed());
+    journaledSources.clear();
   }
 
   private <T> void renameIn(Map<String, T> registry, String what, T item, String oldId, String newId,
@@ -388,6 +404,66 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   }
 
   @Override
+  public boolean journals(TriggerSource source) {
+    return journalDir != null && source.pipeline().durability() == Durability.JOURNAL;
+  }
+
+  @Override
+  public Future<Void> journal(Trigger trigger, TriggerEvent event) {
+    FireJournal fires = journal;
+    if (fires == null) {
+      return null;
+    }
+    List<String> owed = journaledSources.get(trigger);
+    if (owed == null) {
+      // not computeIfAbsent: the lookup takes this application's lock, which register() holds while it clears the map
+      owed = journaledSourcesOf(trigger);
+      journaledSources.put(trigger, owed);
+    }
+    if (owed.isEmpty()) {
+      return null;
+    }
+    Context caller = Vertx.currentContext();
+    Promise<Void> written = Promise.promise();
+    fires.append(event, owed).whenComplete((v, failure) -> {
+      if (caller == null) {
+        written.handle(failure == null ? Future.succeededFuture() : Future.failedFuture(failure));
+      } else {
+        // answer (and publish) on the caller's own context, not on the journal's writer thread
+        caller.runOnContext(x -> written.handle(failure == null ? Future.succeededFuture() : Future.failedFuture(failure)));
+      }
+    });
+    return written.future();
+  }
+
+  private synchronized List<String> journaledSourcesOf(Trigger trigger) {
+    return trigger.sources().stream().sorted()
+      .map(sources::get)
+      .filter(source -> source != null && journals(source))
+      .map(TriggerSource::id)
+      .toList();
+  }
+
+  @Override
+  public void fireDone(TriggerSource source, String firing, FireJournal.Outcome outcome) {
+    FireJournal fires = journal;
+    if (fires != null) {
+      fires.complete(source.id(), firing, outcome);
+    }
+  }
+
+  @Override
+  public boolean keepsFireJournal() {
+    return journalDir != null;
+  }
+
+  /** @return the fire journal, once the application has started with a journal directory */
+  @Override
+  public Optional<FireJournal> fireJournal() {
+    return Optional.ofNullable(journal);
+  }
+
+  @Override
   public void fired(Trigger trigger, TriggerEvent event) {
     for (BiConsumer<Trigger, TriggerEvent> listener : fireListeners) {
       listener.accept(trigger, event);
@@ -423,9 +499,14 @@ public final class PumpApplication implements SourceRuntime, PumpView {
       newTriggers = triggers.values().stream().filter(t -> !t.isDeployed()).toList();
     }
     List<Deployment> deployed = new ArrayList<>();
-    return deployAll(newSources, deployed, sourceDeployments)
-      .compose(v -> serveForwardedFlow())
-      .compose(v -> beforeTriggers.get())
+    journaledSources.clear();
+    return openJournal()
+      .compose(recovered -> deployAll(newSources, deployed, sourceDeployments).map(v -> recovered))
+      .compose(recovered -> serveForwardedFlow().map(v -> recovered))
+      .compose(recovered -> {
+        replay(recovered);
+        return beforeTriggers.get();
+      })
       .compose(v -> deployAll(newTriggers, deployed, triggerDeployments))
       .onSuccess(v -> {
         timeSchedulers.start();
@@ -451,6 +532,51 @@ public final class PumpApplication implements SourceRuntime, PumpView {
       flowForwarded = consumer;
     }
     return consumer.completion();
+  }
+
+  /**
+   * Opens the fire journal at the first start, off the event loop.
+   *
+   * @return the fires it holds that were accepted and not run before the last stop; empty at later starts
+   */
+  private Future<List<FireJournal.Recovered>> openJournal() {
+    if (journalDir == null || journal != null) {
+      return Future.succeededFuture(List.of());
+    }
+    return vertx.executeBlocking(() -> {
+      try {
+        FireJournal opened = FireJournal.open(journalDir, journalSegmentBytes);
+        journal = opened;
+        return opened.recovered();
+      } catch (IOException e) {
+        throw new IllegalStateException("fire journal " + journalDir.toAbsolutePath() + " cannot be opened: " + e, e);
+      }
+    });
+  }
+
+  /** Hands each recovered fire to its source, with its original firing id, before any trigger fires. */
+  private void replay(List<FireJournal.Recovered> recovered) {
+    Map<String, TriggerSource> byId;
+    synchronized (this) {
+      byId = Map.copyOf(sources);
+    }
+    int gone = 0;
+    for (FireJournal.Recovered fire : recovered) {
+      TriggerSource source = byId.get(fire.source());
+      if (source == null || !source.isDeployed() || !journals(source)) {
+        gone++;
+        journal.complete(fire.source(), fire.event().firing(), FireJournal.Outcome.DROPPED);
+      } else {
+        source.replay(fire.event());
+      }
+    }
+    if (gone > 0) {
+      LOG.warn("{} fire(s) recovered from the fire journal were for sources no longer configured (or no longer "
+        + "journaled) and are dropped", gone);
+    }
+    if (recovered.size() > gone) {
+      LOG.info("Replaying {} accepted fire(s) from the fire journal with their original firing ids", recovered.size() - gone);
+    }
   }
 
   /** @throws IllegalArgumentException when two webhook triggers share a name, if {@code strict} */
@@ -550,10 +676,22 @@ public final class PumpApplication implements SourceRuntime, PumpView {
       .eventually(() -> undeploy(allTriggers))
       .eventually(timeSchedulers::stop)
       .eventually(() -> withinGrace(undeploy(allSourceDeployments), allSources))
+      // before the pipelines: a cycle the grace cut short then fails on a closed pipeline without being
+      // recorded as done, and runs again at the next start
+      .eventually(this::closeJournal)
       .eventually(() -> Future.all(allPipelines.stream().map(Pipeline::close).toList()))
       .eventually(() -> ownsVertx ? vertx.close() : Future.succeededFuture())
       .mapEmpty();
     return closing;
+  }
+
+  /** Writes the last completions; fires still owed stay in the journal and run at the next start. */
+  private Future<Void> closeJournal() {
+    FireJournal fires = journal;
+    return fires == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      fires.close();
+      return null;
+    });
   }
 
   private Future<Void> withinGrace(Future<Void> sourcesStopped, List<TriggerSource> allSources) {
@@ -620,6 +758,8 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     private SlotLedger slotLedger = SlotLedger.inMemory();
     private FlowOwners flowOwners;
     private int sourceThreads = 20;
+    private Path journalDir;
+    private long journalSegmentBytes = FireJournal.DEFAULT_SEGMENT_BYTES;
 
     private Builder() {
     }
@@ -699,6 +839,25 @@ public final class PumpApplication implements SourceRuntime, PumpView {
         throw new IllegalArgumentException("sourceThreads must be at least 2, got " + sourceThreads);
       }
       this.sourceThreads = sourceThreads;
+      return this;
+    }
+
+    /**
+     * Keeps a fire journal in {@code dir} (the service: {@code <dataDir>/journal}): fires accepted
+     * for pipelines with {@link Durability#JOURNAL} (the default) are on disk before they are
+     * answered, and those not run at a crash run at the next start. Without it, no fire is journaled.
+     */
+    public Builder fireJournal(Path dir) {
+      return fireJournal(dir, FireJournal.DEFAULT_SEGMENT_BYTES);
+    }
+
+    /** Like {@link #fireJournal(Path)}, with segment files closed (and deleted once done) past {@code segmentBytes}. */
+    public Builder fireJournal(Path dir, long segmentBytes) {
+      if (segmentBytes < 1) {
+        throw new IllegalArgumentException("segmentBytes must be at least 1, got " + segmentBytes);
+      }
+      this.journalDir = Objects.requireNonNull(dir, "dir");
+      this.journalSegmentBytes = segmentBytes;
       return this;
     }
 

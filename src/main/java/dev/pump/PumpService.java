@@ -221,7 +221,8 @@ public final class PumpService {
   private static Future<PumpService> assembleAndStart(PumpConfig config, Parts parts, String registryName) {
     Vertx vertx = parts.vertx;
     Clustering clustering = parts.clustering;
-    PumpApplication.Builder builder = PumpApplication.builder().vertx(vertx, true);
+    PumpApplication.Builder builder = PumpApplication.builder().vertx(vertx, true)
+      .fireJournal(config.dataDir().resolve("journal"));
     if (clustering == null) {
       builder.slotLedger(new FileSlotLedger(vertx, config.dataDir().resolve("slots")));
     } else {

@@ -1,5 +1,6 @@
 package dev.pump.config;
 
+import dev.pump.pipeline.Durability;
 import dev.pump.pipeline.FileSink;
 import dev.pump.rules.Spellings;
 import dev.pump.source.Overlap;
@@ -32,7 +33,7 @@ final class ConfigBinder {
     List.of("host", "port", "apiToken", "maxBodyBytes", "idleTimeout", "maxHeaderBytes");
   static final List<String> CLUSTER_KEYS =
     List.of("enabled", "name", "host", "port", "members", "takeoverWindow", "nodeName");
-  static final List<String> PIPELINE_KEYS = List.of("id", "source", "triggers", "processors", "sink");
+  static final List<String> PIPELINE_KEYS = List.of("id", "source", "triggers", "processors", "sink", "durability");
   static final List<String> PROCESSOR_KEYS = List.of("class", "config");
 
   /** The keys every source has besides its kind's: its overlap policy. */
@@ -199,10 +200,11 @@ final class ConfigBinder {
     List<ProcessorConfig> processors = bindProcessors(node);
     ConfigNode sinkNode = node.object("sink", true, "one of " + String.join(", ", kinds.sinks().keySet()));
     SinkConfig sink = sinkNode == null ? null : bindSink(sinkNode, id == null ? "pipeline" : id, dataDir);
+    Durability durability = node.choice("durability", Durability.class, Durability.JOURNAL);
     if (problems.count() > before) {
       return null;
     }
-    return new PipelineConfig(id, source, overlap, triggers, processors, sink);
+    return new PipelineConfig(id, source, overlap, triggers, processors, sink, durability);
   }
 
   // ------------------------------------------------------------------------------------------------

@@ -118,7 +118,8 @@ public final class PumpAssembler {
       processors.add(build(at, () -> (Processor) PluginClass.PROCESSOR.instantiate(processor.className(),
         processor.config())));
     }
-    Pipeline pipeline = new Pipeline(config.id(), processors, sink(config.sink(), path + ".sink"));
+    Pipeline pipeline = new Pipeline(config.id(), processors, sink(config.sink(), path + ".sink"))
+      .withDurability(config.durability());
     TriggerSource source = source(config.source(), pipeline, path + ".source").withId(config.id())
       .withOverlap(config.overlap());
     source.on(config.triggers().stream().map(t -> triggers.get(t.id())).distinct().toArray(Trigger[]::new));

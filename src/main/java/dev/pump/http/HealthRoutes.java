@@ -35,6 +35,8 @@ import java.util.function.Supplier;
  *       sink's writes fail and are retried, {@code sinkTrouble} while the sink retries on its own,
  *       and {@code throttles} (who holds it) when it is throttled.</li>
  * </ul>
+ * and, when the application keeps a fire journal, one named {@code journal} ({@link #journalStatus}):
+ * DOWN while the journal cannot be written, since fires needing it are then refused with 503.
  * 200 when every check is UP, 503 otherwise; the body is the handler's JSON:
  * {@code {"status": "DOWN", "outcome": "DOWN", "checks": [{"id": "pipeline.p", "status": "DOWN",
  * "data": {...}}]}}. With no pipeline at all the answer is 200 {@code {"status": "UP", "outcome": "UP",
@@ -46,6 +48,8 @@ import java.util.function.Supplier;
 public final class HealthRoutes {
 
   static final String CHECK_PREFIX = "pipeline.";
+  /** The name of the fire journal's check, when the application keeps one. */
+  static final String JOURNAL_CHECK = "journal";
   /** The name of the optional cluster check. */
   static final String CLUSTER_CHECK = "cluster";
 
@@ -59,6 +63,9 @@ public final class HealthRoutes {
     this.view = view;
     this.handler = HealthCheckHandler.createWithHealthChecks(HealthChecks.create(vertx));
     this.clustered = cluster != null;
+    if (view.keepsFireJournal()) {
+      handler.register(JOURNAL_CHECK, promise -> promise.complete(journalStatus(view)));
+    }
     if (cluster != null) {
       handler.register(CLUSTER_CHECK, promise -> promise.complete(clusterStatus(cluster.get())));
     }
@@ -89,6 +96,19 @@ public final class HealthRoutes {
     router.get("/health/live").handler(live);
     router.get("/health/ready").handler(routes::syncChecks).handler(routes.handler);
     router.get("/health").handler(routes::syncChecks).handler(routes.handler);
+  }
+
+  /**
+   * UP with the journal's {@code dir}, {@code sizeBytes} and {@code backlog} while it can be written;
+   * DOWN with its {@code error} and {@code failingSince} while writes fail (fires are refused then).
+   */
+  static Status journalStatus(PumpView view) {
+    return view.fireJournal()
+      .map(journal -> {
+        JsonObject snapshot = journal.snapshot();
+        return snapshot.getBoolean("writable") ? Status.OK(snapshot) : Status.KO(snapshot);
+      })
+      .orElseGet(() -> Status.KO(new JsonObject().put("error", "fire journal not open yet")));
   }
 
   static Status clusterStatus(JsonObject state) {

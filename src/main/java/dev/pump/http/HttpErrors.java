@@ -45,6 +45,15 @@ public final class HttpErrors {
     send(ctx, 503, "shutting down: not accepting fires; retry later");
   }
 
+  /**
+   * 503 with {@code Retry-After}: the fire could not be written to the fire journal, so it was not
+   * accepted (nor published); the sender should retry.
+   */
+  public static void notJournaled(RoutingContext ctx, Throwable failure) {
+    ctx.response().putHeader("Retry-After", Integer.toString(SHUTDOWN_RETRY_AFTER_SECONDS));
+    send(ctx, 503, "fire not accepted: the fire journal cannot be written (" + failure.getMessage() + "); retry later");
+  }
+
   /** Makes the router's own errors (404, 405, 413, 500 ...) JSON too. */
   public static void install(Router router) {
     for (int status : new int[] {400, 401, 403, 404, 405, 406, 413, 415, 429, 500, 503}) {

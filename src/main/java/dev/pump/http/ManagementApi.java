@@ -29,7 +29,8 @@ import java.util.Optional;
  *       {@link FiringLog}.</li>
  *   <li>{@code POST /api/triggers/{id}/fire}: fires now (503 with {@code Retry-After} once shutdown
  *       has begun); the body (a JSON object, or empty) becomes
- *       {@code args}; 202 {@code {"trigger", "firing"}}, 409 when the trigger is paused, 400 when the body
+ *       {@code args}; 202 {@code {"trigger", "firing"}} (with a fire journal: once the fire is on disk; 503
+ *       with {@code Retry-After} when it cannot be written), 409 when the trigger is paused, 400 when the body
  *       is not a JSON object, 413 over the body limit.</li>
  *   <li>{@code POST /api/triggers/{id}/pause}, {@code /resume}: 200 with the trigger's snapshot; both are
  *       idempotent.</li>
@@ -168,7 +169,14 @@ public final class ManagementApi {
         case PAUSED -> HttpErrors.send(ctx, 409, "trigger '" + trigger.id() + "' is paused");
         case REFUSED -> HttpErrors.send(ctx, 429, result.reason());
         case HELD -> ok(ctx, 202, new JsonObject().put("trigger", trigger.id()).put("held", result.reason()));
-        case FIRED -> ok(ctx, 202, new JsonObject().put("trigger", trigger.id()).put("firing", result.event().firing()));
+        // with a fire journal, answered once the fire is on disk; never 202 for a fire that is not
+        case FIRED -> result.published().onComplete(published -> {
+          if (published.failed()) {
+            HttpErrors.notJournaled(ctx, published.cause());
+          } else {
+            ok(ctx, 202, new JsonObject().put("trigger", trigger.id()).put("firing", result.event().firing()));
+          }
+        });
       }
     });
   }

@@ -1,5 +1,6 @@
 package dev.pump.http;
 
+import dev.pump.journal.FireJournal;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.pipeline.PipelineCounters;
 import dev.pump.trigger.TimeTrigger;
@@ -37,6 +38,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -60,6 +62,8 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code pump_webhook_refused_total{webhook,reason}}</td><td>function counter of refused webhook
  *       requests, reason {@code rate_limit}, {@code token}, {@code signature}, {@code timestamp}, {@code replay},
  *       {@code content_type}, {@code too_large}, {@code bad_body} or {@code paused}</td></tr>
+ *   <tr><td>{@code pump_journal_size_bytes}, {@code pump_journal_backlog}, {@code pump_journal_writable},
+ *       {@code pump_journal_forces_total}</td><td>the fire journal's, from {@link #bindFireJournal}</td></tr>
  *   <tr><td>{@code vertx_pump_build_info{version}}</td><td>gauge, always 1, from {@link #bindBuildInfo}</td></tr>
  * </table>
  * Names that {@code promtool check metrics} accepts for the JVM's meters too need the registry of
@@ -115,6 +119,7 @@ public final class PumpMetrics {
   private final Map<String, Counter> cycleOutcomes = new ConcurrentHashMap<>();
   private final Set<String> boundPipelines = ConcurrentHashMap.newKeySet();
   private final Set<String> boundWebhooks = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean boundJournal = new AtomicBoolean();
 
   /**
    * @param registry where the meters go: Vert.x's Prometheus registry, or any other
@@ -190,6 +195,36 @@ public final class PumpMetrics {
     view.pipelines().forEach(this::bind);
     bindTriggers();
     bindWebhooks();
+    bindFireJournal();
+  }
+
+  /**
+   * Registers the fire journal's meters when the application keeps one (read at scrape time, 0
+   * until it is opened): {@code pump_journal_size_bytes}, {@code pump_journal_backlog} (fires
+   * accepted and not done, per source), {@code pump_journal_writable} (1, or 0 while writes fail)
+   * and {@code pump_journal_forces_total}. Called by {@link #bindPipelines()}; safe to call again.
+   */
+  public void bindFireJournal() {
+    if (!view.keepsFireJournal() || !boundJournal.compareAndSet(false, true)) {
+      return;
+    }
+    Gauge.builder("pump.journal.size", view, v -> journalValue(v, FireJournal::sizeBytes))
+      .description("Bytes of the fire journal's segment files")
+      .baseUnit("bytes")
+      .register(registry);
+    Gauge.builder("pump.journal.backlog", view, v -> journalValue(v, FireJournal::backlog))
+      .description("Fires accepted into the fire journal and not yet done, counted per source")
+      .register(registry);
+    Gauge.builder("pump.journal.writable", view, v -> v.fireJournal().map(j -> j.failure().isEmpty() ? 1 : 0).orElse(1))
+      .description("1 while the fire journal can be written, 0 while writes fail (fires are refused with 503)")
+      .register(registry);
+    FunctionCounter.builder("pump.journal.forces", view, v -> journalValue(v, FireJournal::forces))
+      .description("fsyncs of the fire journal; with group commit, fewer than the fires accepted")
+      .register(registry);
+  }
+
+  private static double journalValue(PumpView view, ToDoubleFunction<FireJournal> value) {
+    return view.fireJournal().map(value::applyAsDouble).orElse(0.0);
   }
 
   /**

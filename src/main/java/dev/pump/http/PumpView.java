@@ -1,5 +1,6 @@
 package dev.pump.http;
 
+import dev.pump.journal.FireJournal;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.trigger.Trigger;
 import io.vertx.core.json.JsonArray;
@@ -42,5 +43,15 @@ public interface PumpView {
    */
   default boolean isClosing() {
     return false;
+  }
+
+  /** @return whether the application keeps a fire journal (opened when it starts) */
+  default boolean keepsFireJournal() {
+    return false;
+  }
+
+  /** @return the fire journal of accepted fires, when the application keeps one and has started */
+  default Optional<FireJournal> fireJournal() {
+    return Optional.empty();
   }
 }

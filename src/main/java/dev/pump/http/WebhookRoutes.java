@@ -50,7 +50,10 @@ import java.util.stream.Stream;
  *       could write (nested deeper than {@link #MAX_BODY_DEPTH}, a number beyond a double);</li>
  *   <li>409: a Standard Webhooks {@code webhook-id} already received within the tolerance (a replay,
  *       not fired again), or the trigger is paused;</li>
- *   <li>202 {@code {"trigger", "firing"}}: fired, with the body as {@code args}; {@code firing} is the
+ *   <li>503 with {@code Retry-After}: the trigger feeds a pipeline with {@code durability: journal} and the
+ *       fire journal cannot be written; the fire was not published;</li>
+ *   <li>202 {@code {"trigger", "firing"}}: fired (with a fire journal: once the fire is on disk), with the body as
+ *       {@code args}; {@code firing} is the
  *       sender's delivery id when a signature vouches for it ({@code webhook-id} of Standard Webhooks,
  *       {@code X-GitHub-Delivery} for GitHub signatures); an unsigned webhook's {@code webhook-id} becomes
  *       {@code <triggerId>/unsigned:<webhook-id>} (see {@link #unsignedFiring}); otherwise a random id.</li>
@@ -299,12 +302,22 @@ public final class WebhookRoutes {
       }
       return;
     }
-    JsonObject answer = new JsonObject().put("trigger", trigger.id());
-    ctx.response()
-      .setStatusCode(202)
-      .putHeader("Content-Type", "application/json")
-      .end((result.event() == null ? answer.put("held", result.reason()) : answer.put("firing", result.event().firing()))
-        .encode());
+    // with a fire journal, answered once the fire is on disk; never 202 for a fire that is not
+    result.published().onComplete(published -> {
+      if (published.failed()) {
+        if (remembered != null) {
+          guard.replays.forget(remembered); // not accepted: the sender's retry must get through
+        }
+        HttpErrors.notJournaled(ctx, published.cause());
+        return;
+      }
+      JsonObject answer = new JsonObject().put("trigger", trigger.id());
+      ctx.response()
+        .setStatusCode(202)
+        .putHeader("Content-Type", "application/json")
+        .end((result.event() == null ? answer.put("held", result.reason()) : answer.put("firing", result.event().firing()))
+          .encode());
+    });
   }
 
   /** Counts the failures of this route (413 from the body handler), then lets the error handler answer. */

@@ -82,6 +82,7 @@ public final class Pipeline {
   private volatile Duration sinkRetryInitial = DEFAULT_SINK_RETRY_INITIAL;
   private volatile Duration sinkRetryMax = DEFAULT_SINK_RETRY_MAX;
   private volatile InstantSource clock = InstantSource.system();
+  private volatile Durability durability = Durability.JOURNAL;
 
   // guarded by this
   private final Set<Object> throttles = new LinkedHashSet<>();
@@ -146,6 +147,19 @@ public final class Pipeline {
   public Pipeline withoutSinkRetry() {
     this.sinkRetryInitial = null;
     return this;
+  }
+
+  /**
+   * Sets whether fires accepted for this pipeline are journaled before they are answered;
+   * {@link Durability#JOURNAL} by default. Only before the application starts.
+   */
+  public Pipeline withDurability(Durability durability) {
+    this.durability = Objects.requireNonNull(durability, "durability");
+    return this;
+  }
+
+  public Durability durability() {
+    return durability;
   }
 
   /** The clock error times are taken from; the application sets its own. */

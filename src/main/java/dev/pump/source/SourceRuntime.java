@@ -1,5 +1,6 @@
 package dev.pump.source;
 
+import dev.pump.journal.FireJournal;
 import dev.pump.trigger.TriggerEvent;
 import dev.pump.trigger.TriggerRuntime;
 
@@ -35,5 +36,24 @@ public interface SourceRuntime extends TriggerRuntime {
    * @param failed whether it threw
    */
   default void cycleFinished(TriggerSource source, TriggerEvent event, Duration took, boolean failed) {
+  }
+
+  /**
+   * @return whether fires reaching {@code source} may be in the fire journal, so that the source
+   *     must say when it is done with each ({@link #fireDone}); asked once, when the source starts
+   */
+  default boolean journals(TriggerSource source) {
+    return false;
+  }
+
+  /**
+   * Called on the source's context when {@code source} is done with a fire that stands for no time
+   * slot: its cycle ran (or failed), a later fire absorbed it and ran, or the overlap policy refused
+   * it. The journal then no longer owes it to this source. A fire that reached the source after its
+   * stop began is never done: it runs again after a restart.
+   *
+   * @param firing the fire's firing id
+   */
+  default void fireDone(TriggerSource source, String firing, FireJournal.Outcome outcome) {
   }
 }

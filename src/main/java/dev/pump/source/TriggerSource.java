@@ -1,5 +1,6 @@
 package dev.pump.source;
 
+import dev.pump.journal.FireJournal;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.rules.Ids;
 import dev.pump.trigger.Trigger;
@@ -43,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>never two cycles of one source at once;</li>
  *   <li>fires that arrive during a cycle are merged into ONE pending cycle, whose event is the latest
  *       fire; the others are counted as merged ({@link #firesMerged()}), so a storm of fires costs
- *       no memory;</li>
+ *       no memory (with a fire journal, journaled fires are kept until the cycle that absorbed them
+ *       has run, and are done with it);</li>
  *   <li>fires while the pipeline is not ready wait, merged the same way, until it is ready;</li>
  *   <li>an exception from {@code cycle()} puts the pipeline into the error state (or counts a
  *       warning if the pipeline declares it recoverable); the source then waits until the error is
@@ -67,11 +69,18 @@ public abstract class TriggerSource extends VerticleBase {
   private volatile String id;
   private volatile Overlap overlap = Overlap.MERGE;
   private volatile int running;
+  /** Whether the application journals this source's fires: set at start. */
+  private volatile boolean journaled;
 
   // Guarded by `lock`: fires arrive on this verticle's context, cycles end on the pool thread that ran
   // them. A cycle's end is handled where it ran, so a fire costs no hop back to the context after it.
   private final Object lock = new Object();
   private final Deque<TriggerEvent> pending = new ArrayDeque<>();
+  /**
+   * The firing ids of the journaled fires the single pending fire absorbed (merge): done when its
+   * cycle has run. Ids only: a storm of merged webhook bodies is not kept in memory.
+   */
+  private final List<String> absorbed = new ArrayList<>();
   private boolean waitingForReady;
   private boolean stopping;
   private Promise<Void> allCyclesDone;
@@ -197,6 +206,7 @@ public abstract class TriggerSource extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    journaled = runtime.journals(this);
     List<Future<Void>> registered = new ArrayList<>();
     for (Trigger trigger : triggers) {
       MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(trigger.address(), this::onMessage);
@@ -237,6 +247,18 @@ public abstract class TriggerSource extends VerticleBase {
     onFire(event);
   }
 
+  /**
+   * Hands this source a fire recovered from the fire journal, as if its trigger had just fired it
+   * (the overlap policy applies); the journal stops owing it once the source is done with it.
+   */
+  public final void replay(TriggerEvent event) {
+    Objects.requireNonNull(event, "event");
+    if (context == null) {
+      throw new IllegalStateException(this + " is not deployed: replay fires once it is started");
+    }
+    context.runOnContext(v -> onFire(event));
+  }
+
   private void onFire(TriggerEvent event) {
     synchronized (lock) {
       if (stopping) {
@@ -245,20 +267,20 @@ public abstract class TriggerSource extends VerticleBase {
         return;
       }
       if (running < overlap.maxRunning() && pending.isEmpty() && pipeline.isReady()) {
-        runCycle(event);
+        runCycle(event, List.of());
         return;
       }
       switch (overlap.policy()) {
         case QUEUE -> {
           if (pending.size() >= overlap.limit()) {
-            dropFire();
+            dropFire(event, FireJournal.Outcome.DROPPED);
           } else {
             pending.addLast(event);
           }
         }
         case SKIP -> {
           if (running > 0) {
-            dropFire();
+            dropFire(event, FireJournal.Outcome.SKIPPED);
           } else {
             mergeInto(event);
           }
@@ -273,16 +295,27 @@ public abstract class TriggerSource extends VerticleBase {
 
   private void mergeInto(TriggerEvent event) {
     if (!pending.isEmpty()) {
-      pending.clear();
+      TriggerEvent replaced = pending.removeFirst(); // merge policies hold at most one pending fire
+      if (journaled && replaced.scheduledAt() == null) { // a time slot is never journaled: nothing to complete
+        absorbed.add(replaced.firing());
+      }
       firesMerged.incrementAndGet();
       pipeline.counters().recordMergedFire();
     }
     pending.addLast(event);
   }
 
-  private void dropFire() {
+  private void dropFire(TriggerEvent event, FireJournal.Outcome outcome) {
     firesDropped.incrementAndGet();
     pipeline.counters().recordDroppedFire();
+    done(event, outcome);
+  }
+
+  /** Tells the journal this source is done with {@code event}, if it may be journaled. */
+  private void done(TriggerEvent event, FireJournal.Outcome outcome) {
+    if (journaled && event.scheduledAt() == null) { // a time slot is never journaled
+      runtime.fireDone(this, event.firing(), outcome);
+    }
   }
 
   private void waitForReady() {
@@ -308,12 +341,18 @@ public abstract class TriggerSource extends VerticleBase {
         }
         return;
       }
-      runCycle(pending.removeFirst());
+      List<String> merged = absorbed.isEmpty() ? List.of() : List.copyOf(absorbed);
+      absorbed.clear();
+      runCycle(pending.removeFirst(), merged);
     }
   }
 
-  /** Called with {@code lock} held. */
-  private void runCycle(TriggerEvent event) {
+  /**
+   * Called with {@code lock} held.
+   *
+   * @param merged the firing ids of the journaled fires {@code event} absorbed: done with it
+   */
+  private void runCycle(TriggerEvent event, List<String> merged) {
     running++;
     // unordered: this context stays free to take (and merge) fires while the cycle runs; the
     // cycle's end is handled on its own thread (no completion handler, so no task back on the context)
@@ -325,12 +364,12 @@ public abstract class TriggerSource extends VerticleBase {
       } catch (Throwable e) {
         failure = e;
       }
-      cycleEnded(event, System.nanoTime() - startedNanos, failure);
+      cycleEnded(event, merged, System.nanoTime() - startedNanos, failure);
       return null;
     }, false);
   }
 
-  private void cycleEnded(TriggerEvent event, long tookNanos, Throwable failure) {
+  private void cycleEnded(TriggerEvent event, List<String> merged, long tookNanos, Throwable failure) {
     cycles.incrementAndGet();
     pipeline.counters().recordCycle();
     if (failure != null) {
@@ -340,6 +379,8 @@ public abstract class TriggerSource extends VerticleBase {
       running--;
     }
     runtime.cycleFinished(this, event, Duration.ofNanos(tookNanos), failure != null);
+    done(event, failure != null ? FireJournal.Outcome.FAILED : FireJournal.Outcome.RAN);
+    merged.forEach(firing -> runtime.fireDone(this, firing, FireJournal.Outcome.MERGED));
     synchronized (lock) {
       runPending();
       if (running == 0 && pending.isEmpty() && allCyclesDone != null) {

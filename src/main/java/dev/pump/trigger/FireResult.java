@@ -1,5 +1,8 @@
 package dev.pump.trigger;
 
+import io.vertx.core.Future;
+
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -9,14 +12,27 @@ import java.util.Optional;
  *
  * @param event the published event, with {@link Status#FIRED}; otherwise {@code null}
  * @param reason why it was held or refused; otherwise {@code null}
+ * @param published completes once the event is published: at once, or, when the fire is
+ *     journaled, once it is on disk; fails when the journal could not be written, and the event
+ *     was then not published (answer 503, never 202). Succeeded for every status but {@link Status#FIRED}.
  */
-public record FireResult(Status status, TriggerEvent event, String reason) {
+public record FireResult(Status status, TriggerEvent event, String reason, Future<Void> published) {
+
+  public FireResult {
+    Objects.requireNonNull(status, "status");
+    published = published == null ? Future.succeededFuture() : published;
+  }
+
+  /** A result whose event, if any, is already published. */
+  public FireResult(Status status, TriggerEvent event, String reason) {
+    this(status, event, reason, null);
+  }
 
   /** The four outcomes. */
   public enum Status { FIRED, HELD, REFUSED, PAUSED }
 
-  static FireResult of(Optional<TriggerEvent> published) {
-    return published.map(e -> new FireResult(Status.FIRED, e, null)).orElse(new FireResult(Status.PAUSED, null, null));
+  static FireResult paused() {
+    return new FireResult(Status.PAUSED, null, null);
   }
 
   /** @return the published event, if it was published now */

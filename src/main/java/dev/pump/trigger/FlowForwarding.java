@@ -100,7 +100,15 @@ public final class FlowForwarding {
       } else if (closing.getAsBoolean()) {
         message.fail(503, "this node is shutting down");
       } else {
-        message.reply(toJson(trigger.get().submit(body.getJsonObject("args", new JsonObject()), body.getString("firing"))));
+        FireResult result = trigger.get().submit(body.getJsonObject("args", new JsonObject()), body.getString("firing"));
+        // with a fire journal, the owner answers once the fire is on disk; if it cannot be written, the sender decides
+        result.published().onComplete(published -> {
+          if (published.succeeded()) {
+            message.reply(toJson(result));
+          } else {
+            message.fail(503, "the owner's fire journal cannot be written: " + published.cause().getMessage());
+          }
+        });
       }
     });
   }

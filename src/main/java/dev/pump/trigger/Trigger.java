@@ -161,7 +161,7 @@ public abstract class Trigger extends VerticleBase {
       Future<FireResult> decided = submitToOwner(args, firing);
       return decided.succeeded() ? decided.result().fired() : Optional.empty();
     }
-    return publish(args, scheduledAt, firing);
+    return publish(args, scheduledAt, firing).fired();
   }
 
   /**
@@ -241,7 +241,7 @@ public abstract class Trigger extends VerticleBase {
   protected FireResult submit(JsonObject args, String firing) {
     FlowGate gate = flow;
     if (gate == null || paused) {
-      return FireResult.of(publish(args, null, firing));
+      return publish(args, null, firing);
     }
     JsonObject offered = args == null ? new JsonObject() : args;
     FlowGate.Decision decision;
@@ -255,7 +255,7 @@ public abstract class Trigger extends VerticleBase {
       publish(fires.get(i), null, newFiringId()); // events released by an eviction
     }
     return switch (decision.verdict()) {
-      case FIRE -> FireResult.of(publish(fires.get(own), null, firing));
+      case FIRE -> publish(fires.get(own), null, firing);
       case HELD -> new FireResult(FireResult.Status.HELD, null, decision.reason());
       case REFUSED -> new FireResult(FireResult.Status.REFUSED, null, decision.reason());
     };
@@ -284,7 +284,7 @@ public abstract class Trigger extends VerticleBase {
     }
     int published = 0;
     for (JsonObject args : fires) {
-      if (publish(args, null, newFiringId()).isPresent()) {
+      if (publish(args, null, newFiringId()).event() != null) {
         published++;
       }
     }
@@ -305,19 +305,35 @@ public abstract class Trigger extends VerticleBase {
     flowTimer = runtime.vertx().setTimer(delay, t -> releaseDueFlow());
   }
 
-  private Optional<TriggerEvent> publish(JsonObject args, Instant scheduledAt, String firing) {
+  /**
+   * Publishes a fire, after writing it to the fire journal when it stands for no slot and a source
+   * of this trigger keeps one: a journal that cannot be written means the fire is not published.
+   */
+  private FireResult publish(JsonObject args, Instant scheduledAt, String firing) {
     if (paused) {
       skippedWhilePaused.incrementAndGet();
-      return Optional.empty();
+      return FireResult.paused();
     }
     Instant now = clock().instant();
     TriggerEvent event = new TriggerEvent(id, type, args, scheduledAt, now, runtime.nodeId(), firing);
+    Future<Void> journaled = scheduledAt == null ? runtime.journal(this, event) : null;
+    if (journaled == null) {
+      deliver(event);
+      return new FireResult(FireResult.Status.FIRED, event, null);
+    }
+    return new FireResult(FireResult.Status.FIRED, event, null, journaled.andThen(written -> {
+      if (written.succeeded()) {
+        deliver(event);
+      }
+    }));
+  }
+
+  private void deliver(TriggerEvent event) {
     // the documented JSON for any consumer; our own sources take the event back without parsing it
     runtime.vertx().eventBus().publish(address(), new TriggerEventJson(event));
-    lastFiredAt = now;
+    lastFiredAt = event.firedAt();
     fireCount.incrementAndGet();
     runtime.fired(this, event);
-    return Optional.of(event);
   }
 
   /** Counts a due slot (or fire) dropped because the trigger is paused. */

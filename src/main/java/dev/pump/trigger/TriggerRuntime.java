@@ -1,5 +1,6 @@
 package dev.pump.trigger;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.time.InstantSource;
@@ -83,6 +84,18 @@ public interface TriggerRuntime {
    *     owns are forwarded to it); {@code null}, the default, on a single node: every node decides alone
    */
   default FlowOwners flowOwners() {
+    return null;
+  }
+
+  /**
+   * Writes a fire that stands for no scheduled slot (a webhook delivery, a manual or pub/sub fire)
+   * to the application's fire journal, for the sources of {@code trigger} whose pipeline asks for
+   * it; the trigger publishes the event once this completes, and not at all if it fails.
+   *
+   * @return completes, on the caller's context, once the fire is on disk; {@code null} when nothing
+   *     is journaled for this trigger, and the event is published at once
+   */
+  default Future<Void> journal(Trigger trigger, TriggerEvent event) {
     return null;
   }
 

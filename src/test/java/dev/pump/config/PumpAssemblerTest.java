@@ -1,6 +1,7 @@
 package dev.pump.config;
 
 import dev.pump.PumpApplication;
+import dev.pump.pipeline.Durability;
 import dev.pump.pipeline.FileSink;
 import dev.pump.pipeline.LogSink;
 import dev.pump.pipeline.Pipeline;
@@ -146,7 +147,7 @@ class PumpAssemblerTest {
     };
     PumpConfig config = new PumpConfig(HttpConfig.defaults(), dir, Duration.ZERO, ClusterConfig.defaults(),
       List.of(new PipelineConfig("p", new SourceConfig.Clock(), Overlap.MERGE, List.of(ofNoKind), List.of(),
-        new SinkConfig.Log("p"))));
+        new SinkConfig.Log("p"), Durability.JOURNAL)));
 
     InvalidConfigException failure = catchThrowableOfType(InvalidConfigException.class,
       () -> PumpAssembler.assemble(config, PumpApplication.builder().vertx(vertx)));

@@ -1,0 +1,236 @@
+package dev.pump.journal;
+
+import dev.pump.journal.FireJournal.Outcome;
+import dev.pump.journal.FireJournal.Recovered;
+import dev.pump.trigger.TriggerEvent;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FireJournalTest {
+
+  private static final Instant AT = Instant.parse("2026-12-03T09:00:00Z");
+
+  private static TriggerEvent event(String firing) {
+    return new TriggerEvent("hook", "webhook", new JsonObject().put("n", firing), null, AT, "node-a", firing);
+  }
+
+  private static List<String> firings(List<Recovered> recovered) {
+    return recovered.stream().map(r -> r.source() + "/" + r.event().firing()).toList();
+  }
+
+  private static List<Path> segments(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().startsWith("segment-")).sorted().toList();
+    }
+  }
+
+  @Test
+  void concurrentAppendsShareForces(@TempDir Path dir) throws Exception {
+    int threads = 8;
+    int perThread = 200;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (FireJournal journal = FireJournal.open(dir)) {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<List<CompletableFuture<Void>>>> submitted = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        submitted.add(pool.submit(() -> {
+          go.await();
+          List<CompletableFuture<Void>> forced = new ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            forced.add(journal.append(event(thread + "-" + i), List.of("src")));
+          }
+          return forced;
+        }));
+      }
+      go.countDown();
+      List<CompletableFuture<Void>> all = new ArrayList<>();
+      for (Future<List<CompletableFuture<Void>>> f : submitted) {
+        all.addAll(f.get(60, TimeUnit.SECONDS));
+      }
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+      assertThat(journal.acceptedFires()).isEqualTo(threads * perThread);
+      assertThat(journal.backlog()).isEqualTo(threads * perThread);
+      // every append waits for a force, and appends that arrive while one runs share the next
+      assertThat(journal.forces()).isPositive().isLessThan(threads * perThread);
+    } finally {
+      pool.shutdownNow();
+    }
+    try (FireJournal reopened = FireJournal.open(dir)) {
+      assertThat(reopened.recovered()).hasSize(threads * perThread);
+    }
+  }
+
+  @Test
+  void acceptedFiresNotDoneAreRecoveredInOrderWithTheirIdsAndArgs(@TempDir Path dir) throws Exception {
+    try (FireJournal journal = FireJournal.open(dir)) {
+      journal.append(event("f1"), List.of("a", "b")).get(10, TimeUnit.SECONDS);
+      journal.append(event("f2"), List.of("a")).get(10, TimeUnit.SECONDS);
+      journal.append(event("f3"), List.of("a")).get(10, TimeUnit.SECONDS);
+      journal.complete("a", "f1", Outcome.RAN);
+      journal.complete("a", "f2", Outcome.MERGED);
+      journal.complete("x", "f3", Outcome.RAN);           // not owed to x: ignored
+      journal.complete("a", "cron@slot", Outcome.RAN);    // never journaled: ignored
+      journal.flushed().get(10, TimeUnit.SECONDS);
+      assertThat(journal.backlog()).isEqualTo(2);
+    }
+    try (FireJournal reopened = FireJournal.open(dir)) {
+      assertThat(firings(reopened.recovered())).containsExactly("b/f1", "a/f3");
+      TriggerEvent f3 = reopened.recovered().get(1).event();
+      assertThat(f3.args()).isEqualTo(new JsonObject().put("n", "f3"));
+      assertThat(f3.firedAt()).isEqualTo(AT);
+      assertThat(reopened.backlog()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aRepeatedFiringIdIsOwedOncePerAccept(@TempDir Path dir) throws Exception {
+    try (FireJournal journal = FireJournal.open(dir)) {
+      journal.append(event("retried"), List.of("a")).get(10, TimeUnit.SECONDS);
+      journal.append(event("retried"), List.of("a")).get(10, TimeUnit.SECONDS);
+      journal.complete("a", "retried", Outcome.RAN);
+      journal.flushed().get(10, TimeUnit.SECONDS);
+    }
+    try (FireJournal reopened = FireJournal.open(dir)) {
+      assertThat(firings(reopened.recovered())).containsExactly("a/retried");
+    }
+  }
+
+  @Test
+  void aTornLastRecordIsIgnoredAndEarlierOnesAreRecovered(@TempDir Path dir) throws Exception {
+    try (FireJournal journal = FireJournal.open(dir)) {
+      journal.append(event("f1"), List.of("a")).get(10, TimeUnit.SECONDS);
+      journal.append(event("f2"), List.of("a")).get(10, TimeUnit.SECONDS);
+      journal.append(event("f3"), List.of("a")).get(10, TimeUnit.SECONDS);
+    }
+    Path segment = segments(dir).get(0);
+    byte[] content = Files.readAllBytes(segment);
+    int lastLineStart = new String(content, StandardCharsets.UTF_8).lastIndexOf('\n', content.length - 2) + 1;
+    // a crash in the middle of the last write: half of the record, no newline
+    Files.write(segment, java.util.Arrays.copyOf(content, lastLineStart + (content.length - lastLineStart) / 2));
+
+    try (FireJournal reopened = FireJournal.open(dir)) {
+      assertThat(firings(reopened.recovered())).containsExactly("a/f1", "a/f2");
+    }
+  }
+
+  @Test
+  void aRecordWhoseChecksumFailsIsSkippedAndTheOthersAreRecovered(@TempDir Path dir) throws Exception {
+    try (FireJournal journal = FireJournal.open(dir)) {
+      journal.append(event("f1"), List.of("a")).get(10, TimeUnit.SECONDS);
+      journal.append(event("f2"), List.of("a")).get(10, TimeUnit.SECONDS);
+    }
+    Path segment = segments(dir).get(0);
+    String text = Files.readString(segment);
+    Files.writeString(segment, text.replaceFirst("\"f1\"", "\"fX\""));
+
+    try (FireJournal reopened = FireJournal.open(dir)) {
+      assertThat(firings(reopened.recovered())).containsExactly("a/f2");
+    }
+  }
+
+  @Test
+  void segmentsAreDeletedOnceEveryFireInThemAndBeforeThemIsDone(@TempDir Path dir) throws Exception {
+    try (FireJournal journal = FireJournal.open(dir, 1)) {  // every batch fills a segment
+      journal.append(event("f1"), List.of("a")).get(10, TimeUnit.SECONDS);
+      journal.append(event("f2"), List.of("a")).get(10, TimeUnit.SECONDS);
+      journal.append(event("f3"), List.of("a")).get(10, TimeUnit.SECONDS);
+      assertThat(segments(dir)).hasSize(4);   // three full ones and the active, empty one
+      long fullSize = journal.sizeBytes();
+      assertThat(fullSize).isEqualTo(sizeOf(segments(dir)));
+
+      journal.complete("a", "f2", Outcome.RAN);
+      journal.flushed().get(10, TimeUnit.SECONDS);
+      // f1's segment is still owed, so f2's stays too: its completion records may concern f1's
+      assertThat(segments(dir)).hasSize(5);
+
+      journal.complete("a", "f1", Outcome.FAILED);
+      journal.flushed().get(10, TimeUnit.SECONDS);
+      assertThat(segments(dir)).hasSize(4);   // f1's and f2's gone; f3's, two of completions, the active
+      assertThat(journal.sizeBytes()).isEqualTo(sizeOf(segments(dir)));
+
+      journal.complete("a", "f3", Outcome.SKIPPED);
+      journal.flushed().get(10, TimeUnit.SECONDS);
+      assertThat(segments(dir)).hasSize(1);
+      assertThat(journal.backlog()).isZero();
+      assertThat(journal.sizeBytes()).isEqualTo(sizeOf(segments(dir)));
+    }
+    try (FireJournal reopened = FireJournal.open(dir)) {
+      assertThat(reopened.recovered()).isEmpty();
+    }
+  }
+
+  @Test
+  void aFireIsOwedUntilEverySourceOfItIsDone(@TempDir Path dir) throws Exception {
+    try (FireJournal journal = FireJournal.open(dir, 1)) {
+      journal.append(event("f1"), List.of("a", "b")).get(10, TimeUnit.SECONDS);
+      journal.complete("a", "f1", Outcome.RAN);
+      journal.flushed().get(10, TimeUnit.SECONDS);
+      assertThat(journal.backlog()).isEqualTo(1);
+      assertThat(segments(dir).get(0).getFileName().toString()).isEqualTo("segment-000000000001.log");
+    }
+    try (FireJournal reopened = FireJournal.open(dir)) {
+      assertThat(firings(reopened.recovered())).containsExactly("b/f1");
+    }
+  }
+
+  @Test
+  void aJournalThatCannotBeWrittenFailsTheAppendAndSaysWhy(@TempDir Path dir) throws Exception {
+    try (FireJournal journal = FireJournal.open(dir, 1)) {
+      journal.append(event("f1"), List.of("a")).get(10, TimeUnit.SECONDS);
+      // the next segment's name is taken by a directory: opening it fails
+      Files.createDirectory(dir.resolve("segment-000000000003.log"));
+      journal.append(event("f2"), List.of("a")).get(10, TimeUnit.SECONDS); // written; the next segment is not
+      assertThat(journal.failure()).hasValueSatisfying(reason -> assertThat(reason).contains(dir.toString()));
+      CompletableFuture<Void> third = journal.append(event("f3"), List.of("a"));
+      assertThatThrownBy(() -> third.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class)
+        .hasMessageContaining("cannot be written");
+      assertThat(journal.snapshot().getBoolean("writable")).isFalse();
+
+      Files.delete(dir.resolve("segment-000000000003.log"));
+      journal.append(event("f4"), List.of("a")).get(10, TimeUnit.SECONDS);
+      assertThat(journal.failure()).isEmpty();
+    }
+    try (FireJournal reopened = FireJournal.open(dir)) {
+      assertThat(firings(reopened.recovered())).contains("a/f1", "a/f4").doesNotContain("a/f3");
+    }
+  }
+
+  @Test
+  void appendsAfterCloseFailAndBadArgumentsAreRefused(@TempDir Path dir) throws Exception {
+    FireJournal journal = FireJournal.open(dir);
+    assertThatThrownBy(() -> journal.append(event("f"), List.of()))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one source");
+    journal.close();
+    assertThat(journal.append(event("f"), List.of("a"))).isCompletedExceptionally();
+    assertThatThrownBy(() -> FireJournal.open(dir, 0)).hasMessageContaining("segmentBytes");
+  }
+
+  private static long sizeOf(List<Path> files) throws IOException {
+    long total = 0;
+    for (Path file : files) {
+      total += Files.size(file);
+    }
+    return total;
+  }
+}
