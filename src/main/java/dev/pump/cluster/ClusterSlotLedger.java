@@ -52,7 +52,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * acknowledge, as when the network is cut between the two) is not trusted: it is asked again only after
  * {@link #INDETERMINATE_RETRY}, long enough for a node cut off from the others to have declared them dead
  * and lost its quorum, so that it never fires a slot the other side cannot see. On the side that keeps
- * the quorum the second ask finds the claim and the slot fires, late.
+ * the quorum the second ask finds the claim and the slot fires, late. A claim that lands after the quorum
+ * was lost (Hazelcast retries a write whose target left on the member that now owns the partition, this
+ * one, possibly before its split-brain protection has seen the change) is not fired either.
  *
  * <p>What this does not guarantee (see docs/clustering.md): a node killed (or cut off) in the instant
  * between publishing a fire and marking it (about a millisecond) may have its slot fired a second time by
@@ -228,7 +230,13 @@ public final class ClusterSlotLedger implements SlotLedger {
         return;
       }
       String holder = ar.result();
-      if (holder == null || (retry && holder.equals(claimValue))) {
+      if ((holder == null || (retry && holder.equals(claimValue))) && !quorumPresent()) {
+        // the members shrank below the quorum while the write was on its way: a write retried on this side
+        // after the others were declared dead can land before Hazelcast's own protection has caught up
+        withoutQuorum.incrementAndGet();
+        LOG.debug("Slot {} claimed, but the quorum was lost meanwhile: not firing it", claim.key);
+        claim.complete(false);
+      } else if (holder == null || (retry && holder.equals(claimValue))) {
         claim.complete(true); // on a retry: the failed attempt had landed
       } else if (clusterManager == null) {
         claim.complete(false);
@@ -365,7 +373,7 @@ public final class ClusterSlotLedger implements SlotLedger {
       : map.replaceIfPresent(key, current, claimValue).compose(replaced -> replaced
         ? map.put(key, claimValue, claimTtlMs).map(Boolean.TRUE)
         : Future.succeededFuture(null));
-    return taken.onSuccess(won -> {
+    return taken.map(won -> won != null && !quorumPresent() ? null : won).onSuccess(won -> {
       if (won != null) {
         takeovers.incrementAndGet();
         LOG.info("Took over slot {} from {}, which left the cluster before firing it", key,
