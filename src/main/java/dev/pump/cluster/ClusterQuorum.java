@@ -37,6 +37,7 @@ public final class ClusterQuorum {
   private final InstantSource clock;
   private final AtomicLong losses = new AtomicLong();
   private volatile boolean lastSeen = true;
+  private volatile boolean reached; // seen present at least once: a later change is a loss or a return
   private volatile Instant since;
   private long timerId = -1; // guarded by this
   private Vertx watchedOn; // guarded by this
@@ -109,6 +110,7 @@ public final class ClusterQuorum {
     if (timerId < 0) {
       watchedOn = vertx;
       lastSeen = present();
+      reached = lastSeen;
       since = clock.instant();
       if (!lastSeen) {
         LOG.warn("Cluster quorum not reached yet: this node sees {} of the {} members needed; it claims no "
@@ -135,8 +137,9 @@ public final class ClusterQuorum {
     since = clock.instant();
     int seen = clusterManager.isActive() ? clusterManager.getNodes().size() : 0;
     if (now) {
-      LOG.info("Cluster quorum regained: this node sees {} member(s), {} needed; claiming cluster-once slots again",
-        seen, required);
+      LOG.info("Cluster quorum {}: this node sees {} member(s), {} needed; claiming cluster-once slots{}",
+        reached ? "regained" : "reached", seen, required, reached ? " again" : "");
+      reached = true;
     } else {
       losses.incrementAndGet();
       LOG.warn("Cluster quorum lost: this node sees {} member(s), {} needed; it fires no cluster-once slot and "

@@ -86,13 +86,13 @@ class ClusterProcessIT {
     List<Integer> clusterPorts = List.of(ClusterNodes.freePort(), ClusterNodes.freePort(), ClusterNodes.freePort());
     String members = clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
 
-    // the first node forms the cluster; the other two join it together
+    // the first node forms the cluster (alone it has no quorum, so it is live but not ready); the other two join it
     start("node-a", clusterPorts.get(0), members, config);
-    awaitUp(nodes.get("node-a"));
+    awaitUp(nodes.get("node-a"), "/health/live");
     start("node-b", clusterPorts.get(1), members, config);
     start("node-c", clusterPorts.get(2), members, config);
     for (Node node : nodes.values()) {
-      awaitUp(node);
+      awaitUp(node, "/health");
     }
     await().atMost(START_DEADLINE).ignoreExceptions().until(() -> nodes.values().stream().allMatch(node -> {
       JsonObject cluster = getJson(node, "/api/cluster");
@@ -166,11 +166,11 @@ class ClusterProcessIT {
     nodes.put(name, new Node(name, httpPort, clusterPort, dataDir, builder.start()));
   }
 
-  private void awaitUp(Node node) {
+  private void awaitUp(Node node, String probe) {
     await().atMost(START_DEADLINE).ignoreExceptions().pollInterval(Duration.ofMillis(250))
       .until(() -> {
         assertThat(node.process().isAlive()).as(node.name() + " is running\n" + logs()).isTrue();
-        return http.send(HttpRequest.newBuilder(uri(node, "/health")).GET().build(),
+        return http.send(HttpRequest.newBuilder(uri(node, probe)).GET().build(),
           HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
       });
   }

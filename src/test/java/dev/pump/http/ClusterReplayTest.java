@@ -76,7 +76,8 @@ class ClusterReplayTest {
     assertThat(deliver(a, "msg_second").statusCode()).as("and back").isEqualTo(409);
 
     // b dies; a alone is one of two, no majority
-    fixtures.remove(b).close();
+    fixtures.remove(b);
+    b.close();
     manager(nodes.get(1)).getHazelcastInstance().getLifecycleService().terminate();
     await().atMost(DEADLINE).until(() -> !manager(nodes.get(0)).getHazelcastInstance().getSplitBrainProtectionService()
       .getSplitBrainProtection(ClusterSetup.QUORUM_NAME).hasMinimumSize());
