@@ -64,7 +64,9 @@ class ClusterReplayTest {
       fixtures.add(WebhookFixture.start(vertx, app -> List.of(new WebhookTrigger(app, "std").withId("std")
         .withSecret(SECRET))));
     }
-    await().atMost(DEADLINE).until(() -> nodes.stream().allMatch(v -> manager(v).getNodes().size() == 2));
+    // every partition in place: a write caught in a migration waits, and the fixture's idle timeout is short
+    await().atMost(DEADLINE).until(() -> nodes.stream().allMatch(v -> manager(v).getNodes().size() == 2
+      && manager(v).getHazelcastInstance().getPartitionService().isClusterSafe()));
     WebhookFixture a = fixtures.get(0);
     WebhookFixture b = fixtures.get(1);
 
@@ -80,7 +82,8 @@ class ClusterReplayTest {
     b.close();
     manager(nodes.get(1)).getHazelcastInstance().getLifecycleService().terminate();
     await().atMost(DEADLINE).until(() -> !manager(nodes.get(0)).getHazelcastInstance().getSplitBrainProtectionService()
-      .getSplitBrainProtection(ClusterSetup.QUORUM_NAME).hasMinimumSize());
+      .getSplitBrainProtection(ClusterSetup.QUORUM_NAME).hasMinimumSize()
+      && manager(nodes.get(0)).getHazelcastInstance().getPartitionService().isClusterSafe());
     HttpResponse<Buffer> alone = deliver(a, "msg_third");
     assertThat(alone.statusCode()).as(alone.bodyAsString()).isEqualTo(503);
     assertThat(alone.getHeader("Retry-After")).isEqualTo("5");
