@@ -186,8 +186,8 @@ class PartitionProcessIT {
   private void start(String name, int host, int clusterPort, String members, Path config) throws IOException {
     int httpPort = 8080;
     Path dataDir = Files.createDirectories(dir.resolve(name));
-    List<String> command = hosts.exec(host, javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-      "-jar", jar().toString(), "run", config.toString());
+    List<String> command = hosts.exec(host, JarProcesses.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      "-jar", JarProcesses.jar().toString(), "run", config.toString());
     ProcessBuilder builder = new ProcessBuilder(command)
       .redirectErrorStream(true)
       .redirectOutput(dir.resolve(name + ".log").toFile());
@@ -245,29 +245,12 @@ class PartitionProcessIT {
   }
 
   private List<JsonObject> readSinks() throws IOException {
-    List<JsonObject> events = new ArrayList<>();
-    for (Node node : nodes.values()) {
-      if (Files.exists(node.sink())) {
-        for (String line : Files.readAllLines(node.sink())) {
-          if (line.endsWith("}")) { // a line being written right now is skipped
-            events.add(new JsonObject(line));
-          }
-        }
-      }
-    }
-    return events;
+    return JarProcesses.readSinks(nodes.values().stream().map(Node::sink).toList());
   }
 
   /** Slot -> nodes that fired it, for the cron's slots in [from, to]. */
   private static Map<Instant, List<String>> slots(List<JsonObject> events, Instant from, Instant to) {
-    return events.stream()
-      .filter(e -> TRIGGER.equals(e.getString("trigger")))
-      .filter(e -> {
-        Instant slot = Instant.parse(e.getString("scheduledAt"));
-        return !slot.isBefore(from) && !slot.isAfter(to);
-      })
-      .collect(Collectors.groupingBy(e -> Instant.parse(e.getString("scheduledAt")), TreeMap::new,
-        Collectors.mapping(e -> e.getString("node"), Collectors.toList())));
+    return JarProcesses.slots(events, TRIGGER, from, to);
   }
 
   private List<String> logLines(Node node) throws IOException {
@@ -276,17 +259,9 @@ class PartitionProcessIT {
   }
 
   private String logs() {
-    StringBuilder all = new StringBuilder();
-    for (Node node : nodes.values()) {
-      try {
-        List<String> lines = logLines(node);
-        all.append("--- ").append(node.name()).append(".log (last 40 lines)\n");
-        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> all.append(l).append('\n'));
-      } catch (IOException e) {
-        all.append("--- ").append(node.name()).append(".log unreadable: ").append(e).append('\n');
-      }
-    }
-    return all.toString();
+    Map<String, Path> logs = new LinkedHashMap<>();
+    nodes.keySet().forEach(name -> logs.put(name, dir.resolve(name + ".log")));
+    return JarProcesses.tails(logs);
   }
 
   private static boolean commandWorks(String... command) {
@@ -300,16 +275,5 @@ class PartitionProcessIT {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  private static Path jar() {
-    String jar = System.getProperty("pump.jar");
-    assertThat(jar).as("system property pump.jar (set by the failsafe plugin)").isNotNull();
-    assertThat(Path.of(jar)).as("the shaded jar; run mvn verify, not only mvn test").exists();
-    return Path.of(jar);
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 }
