@@ -109,7 +109,10 @@ public final class ClusterSlotLedger implements SlotLedger {
   private long timerId = -1; // guarded by this
   private volatile boolean closed;
 
-  /** Like {@link #ClusterSlotLedger(Vertx, String, Duration, ClusterQuorum, InstantSource)} without a quorum, on the system clock. */
+  /**
+   * Like {@link #ClusterSlotLedger(Vertx, String, Duration, ClusterQuorum, InstantSource)} without a quorum, on the
+   * system clock.
+   */
   public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow) {
     this(vertx, nodeId, takeoverWindow, null, InstantSource.system());
   }
@@ -364,7 +367,8 @@ public final class ClusterSlotLedger implements SlotLedger {
       return Future.succeededFuture(false);
     }
     if (!quorumPresent()) {
-      return Future.succeededFuture(null); // this side may not see the fired mark: wait for the quorum, or the window's end
+      // this side may not see the fired mark: wait for the quorum, or the window's end
+      return Future.succeededFuture(null);
     }
     // the winner left before marking the slot fired (or the claim was lost with its backups); replace has no
     // TTL on every cluster manager, so a put gives the entry its TTL back

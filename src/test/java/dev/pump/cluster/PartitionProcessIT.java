@@ -134,6 +134,11 @@ class PartitionProcessIT {
     });
     Instant healedAt = Instant.now();
     hosts.heal(CUT);
+    Map<Instant, List<String>> duringCut = slots(readSinks(), cutAt.truncatedTo(ChronoUnit.SECONDS), healedAt);
+    System.out.printf("partition: during the %d s cut, slots fired by %s, %d of %d slots twice; node-a not ready "
+        + "seen %s after the cut%n", CUT_SECONDS, firedBy(duringCut),
+      duringCut.values().stream().filter(n -> n.size() > 1).count(), duringCut.size(),
+      seenNotReady[0] == null ? "never" : Duration.between(cutAt, seenNotReady[0]));
     await().atMost(REJOIN_DEADLINE).pollInterval(Duration.ofMillis(500)).until(() ->
       nodes.values().stream().allMatch(node -> readyInClusterOf(node, 3)));
     Instant rejoinedAt = Instant.now();
@@ -152,9 +157,7 @@ class PartitionProcessIT {
     System.out.printf("partition: cut node-a at %s, healed at %s; node-a not ready seen %s after the cut; "
         + "all three ready in a cluster of 3 %s after the heal; slots %s..%s fired by %s; twice: %d%n",
       cutAt, healedAt, seenNotReady[0] == null ? "never" : Duration.between(cutAt, seenNotReady[0]),
-      Duration.between(healedAt, rejoinedAt), first, last,
-      bySlot.values().stream().flatMap(List::stream).collect(Collectors.groupingBy(n -> n, TreeMap::new,
-        Collectors.counting())),
+      Duration.between(healedAt, rejoinedAt), first, last, firedBy(bySlot),
       bySlot.values().stream().filter(n -> n.size() > 1).count());
 
     assertThat(bySlot.entrySet().stream().filter(e -> e.getValue().size() > 1).map(e -> e.getKey() + " by "
@@ -242,6 +245,12 @@ class PartitionProcessIT {
       Thread.currentThread().interrupt();
       return null;
     }
+  }
+
+  /** Node -> how many of these slots it fired. */
+  private static Map<String, Long> firedBy(Map<Instant, List<String>> bySlot) {
+    return bySlot.values().stream().flatMap(List::stream)
+      .collect(Collectors.groupingBy(n -> n, TreeMap::new, Collectors.counting()));
   }
 
   private List<JsonObject> readSinks() throws IOException {
