@@ -56,6 +56,8 @@ class PartitionProcessIT {
   private static final Duration MINORITY_BOUND = Duration.ofSeconds(
     ClusterSetup.MAX_NO_HEARTBEAT_SECONDS + ClusterSetup.HEARTBEAT_INTERVAL_SECONDS + 1L);
   private static final String TRIGGER = "every-second";
+  /** Fires on each node by itself, quorum or not. */
+  private static final String EVERY_NODE = "everywhere";
   private static final int CUT = 0;
 
   @TempDir
@@ -107,8 +109,9 @@ class PartitionProcessIT {
           source: { type: clock }
           triggers:
             - { type: cron, id: %s, schedule: "*/1 * * * * *", zone: UTC, mode: cluster-once }
+            - { type: cron, id: %s, schedule: "*/1 * * * * *", zone: UTC, mode: every-node }
           sink: { type: file }
-      """.formatted("pump-partition-" + UUID.randomUUID(), TRIGGER));
+      """.formatted("pump-partition-" + UUID.randomUUID(), TRIGGER, EVERY_NODE));
 
     // node-a forms the cluster (its readiness waits for a quorum: ask whether it answers at all)
     start("node-a", 0, clusterPort, members, config);
@@ -181,6 +184,11 @@ class PartitionProcessIT {
       }
     }
     assertThat(missingAfterRejoin).as("slots after node-a rejoined that no node fired\n" + logs()).isEmpty();
+    List<JsonObject> all = readSinks();
+    assertThat(JarProcesses.slots(all, EVERY_NODE, cutOffSlots.get(0), cutOffSlots.get(cutOffSlots.size() - 1))
+      .values().stream().filter(nodes -> nodes.contains("node-a")).count())
+      .as("node-a's every-node trigger kept firing while it was cut off")
+      .isGreaterThanOrEqualTo(cutOffSlots.size() - 2L);
     assertThat(logLines(cut)).as("node-a's log says it lost its quorum, and regained it")
       .anyMatch(line -> line.contains("Cluster quorum lost"))
       .anyMatch(line -> line.contains("Cluster quorum regained"));
