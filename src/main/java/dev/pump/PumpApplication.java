@@ -1,5 +1,6 @@
 package dev.pump;
 
+import dev.pump.cluster.ClusterReplayWindow;
 import dev.pump.config.Kinds;
 import dev.pump.http.HttpErrors;
 import dev.pump.http.PumpView;
@@ -139,7 +140,9 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     this.timeSchedulers = new TimeSchedulers(vertx, clock);
     this.router = Router.router(vertx);
     HttpErrors.install(router);
-    WebhookRoutes.mount(router, this::webhook, builder.maxBodyBytes, this::isClosing);
+    // clustered: one replay window for every node, so a delivery accepted here is a replay everywhere
+    WebhookRoutes.mount(router, this::webhook, builder.maxBodyBytes, this::isClosing,
+      vertx.isClustered() ? new ClusterReplayWindow(vertx, nodeId) : null);
   }
 
   /** An application on a Vert.x instance of its own, closed with the application. */

@@ -75,6 +75,9 @@ public final class PumpRoutes {
       app.onCycle((source, event, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
       metrics.bindPipelines();
       metrics.bindBuildInfo(BuildInfo.version());
+      if (clusterState != null) {
+        metrics.bindCluster(clusterState);
+      }
       PumpMetrics.mountScrape(app.router(), registry);
     } else {
       PumpMetrics.mountScrape(app.router());

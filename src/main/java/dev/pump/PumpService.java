@@ -1,6 +1,7 @@
 package dev.pump;
 
 import dev.pump.cluster.ClusterMembers;
+import dev.pump.cluster.ClusterQuorum;
 import dev.pump.cluster.ClusterSetup;
 import dev.pump.cluster.ClusterSlotLedger;
 import dev.pump.cluster.HazelcastFlowOwners;
@@ -146,9 +147,12 @@ public final class PumpService {
       return startOn(config, parts, registryName);
     }
     ClusterManager manager;
+    int quorum;
     try {
+      quorum = cluster.quorum() != null ? cluster.quorum()
+        : ClusterSetup.defaultQuorum(cluster.host(), cluster.port(), cluster.members());
       manager = clusterManager != null ? clusterManager
-        : ClusterSetup.hazelcast(cluster.name(), cluster.host(), cluster.port(), cluster.members());
+        : ClusterSetup.hazelcast(cluster.name(), cluster.host(), cluster.port(), cluster.members(), quorum);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new InvalidConfigException(List.of("cluster.host: " + e.getMessage())));
     }
@@ -161,12 +165,15 @@ public final class PumpService {
         + failure.getMessage(), failure)))
       .compose(vertx -> {
         parts.vertx = vertx;
+        ClusterQuorum clusterQuorum = new ClusterQuorum(vertx, quorum);
         Clustering clustering = new Clustering(cluster.nodeId(),
-          new ClusterSlotLedger(vertx, cluster.nodeId(), cluster.takeoverWindow()),
-          new ClusterMembers(vertx, cluster.name(), cluster.nodeId(), cluster.host() + ":" + cluster.port()));
+          new ClusterSlotLedger(vertx, cluster.nodeId(), cluster.takeoverWindow(), clusterQuorum),
+          new ClusterMembers(vertx, cluster.name(), cluster.nodeId(), cluster.host() + ":" + cluster.port(),
+            clusterQuorum), clusterQuorum);
         parts.clustering = clustering;
-        LOG.info("Joined cluster {} as node '{}' with {} member(s)", where, cluster.nodeId(),
-          clustering.members().members().size());
+        LOG.info("Joined cluster {} as node '{}' with {} member(s); quorum {}", where, cluster.nodeId(),
+          clustering.members().members().size(), quorum);
+        clusterQuorum.watch(vertx);
         return clustering.members().start().recover(e -> Future.succeededFuture())
           .compose(v -> startOn(config, parts, registryName))
           .map(service -> {
@@ -177,9 +184,10 @@ public final class PumpService {
   }
 
   /** The parts of a clustered service; {@link #leave()} before the application closes. */
-  private record Clustering(String nodeId, ClusterSlotLedger ledger, ClusterMembers members) {
+  private record Clustering(String nodeId, ClusterSlotLedger ledger, ClusterMembers members, ClusterQuorum quorum) {
     /** From here on this node takes no slot over: it is going away. */
     Future<Void> leave() {
+      quorum.stop();
       return ledger.close().eventually(members::stop);
     }
   }

@@ -190,7 +190,7 @@ class MainTest {
 
     List<String> variables = List.of("PUMP_HTTP_HOST", "PUMP_HTTP_PORT", "PUMP_API_TOKEN", "PUMP_DATA_DIR",
       "PUMP_CLUSTER_ENABLED", "PUMP_CLUSTER_HOST", "PUMP_CLUSTER_PORT", "PUMP_CLUSTER_MEMBERS", "PUMP_CLUSTER_NAME",
-      "PUMP_CLUSTER_NODE_NAME", "PUMP_CLUSTER_TAKEOVER_WINDOW", "PUMP_LOG_FORMAT");
+      "PUMP_CLUSTER_NODE_NAME", "PUMP_CLUSTER_TAKEOVER_WINDOW", "PUMP_CLUSTER_QUORUM", "PUMP_LOG_FORMAT");
     assertThat(dev.pump.config.ConfigLoader.environmentVariables().keySet()).containsExactlyElementsOf(variables);
     variables.forEach(variable -> assertThat(usage).containsPattern("(?m)^  " + variable + " +\\S"));
     assertThat(String.join("\n", execute("check", "--help").out())).contains("PUMP_LOG_FORMAT", "PUMP_CLUSTER_MEMBERS");

@@ -28,7 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *  "members": [{"node": "127.0.0.1:5701", "memberId": "3f2a...", "address": "127.0.0.1:5701", "self": true}, ...]}
  * }</pre>
  * {@code safe} is Hazelcast's "every partition has its backup" (null with another cluster manager, or
- * before the first check): false for a second or two after a member joins or leaves.
+ * before the first check): false for a second or two after a member joins or leaves. Given a
+ * {@link ClusterQuorum}, {@code "quorum": {"required", "present", "since"}} says whether this node sees
+ * enough members to claim cluster-once slots.
  */
 public final class ClusterMembers {
 
@@ -43,6 +45,7 @@ public final class ClusterMembers {
   private final String clusterName;
   private final String nodeId;
   private final String address;
+  private final ClusterQuorum quorum;
   private final Map<String, JsonObject> known = new ConcurrentHashMap<>();
   private volatile Boolean safe;
   private volatile Future<?> safeCheck = Future.succeededFuture();
@@ -56,6 +59,15 @@ public final class ClusterMembers {
    * @throws IllegalArgumentException when {@code vertx} is not clustered
    */
   public ClusterMembers(Vertx vertx, String clusterName, String nodeId, String address) {
+    this(vertx, clusterName, nodeId, address, null);
+  }
+
+  /**
+   * Like {@link #ClusterMembers(Vertx, String, String, String)}, with the quorum shown in {@link #snapshot()}.
+   *
+   * @param quorum {@code null} for none
+   */
+  public ClusterMembers(Vertx vertx, String clusterName, String nodeId, String address, ClusterQuorum quorum) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.clusterManager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
     if (clusterManager == null) {
@@ -64,6 +76,7 @@ public final class ClusterMembers {
     this.clusterName = Objects.requireNonNull(clusterName, "clusterName");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.address = Objects.requireNonNull(address, "address");
+    this.quorum = quorum;
   }
 
   /** Writes this node's entry, reads the others and keeps doing so every second. */
@@ -101,7 +114,8 @@ public final class ClusterMembers {
       .put("active", isActive())
       .put("safe", safe)
       .put("size", members.size())
-      .put("members", members);
+      .put("members", members)
+      .put("quorum", quorum == null ? null : quorum.toJson());
   }
 
   /** @return one {@code {"node", "memberId", "address", "self"}} per member, this node first */

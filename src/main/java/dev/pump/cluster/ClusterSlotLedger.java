@@ -1,5 +1,6 @@
 package dev.pump.cluster;
 
+import com.hazelcast.core.IndeterminateOperationStateException;
 import dev.pump.trigger.SlotLedger;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -45,10 +46,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * Claims live for {@code max(10 min, 2 x takeoverWindow)}: a claim of an older slot is won again.
  *
- * <p>What this does not guarantee (see docs/clustering.md): during a network partition each
- * side fires every slot (the other side has "left"); a node killed in the instant between publishing a
- * fire and marking it (about a millisecond) may have its slot fired a second time by a survivor; a fire
- * that was published on a node that then died is not fired again, so its cycle may be lost with the node.
+ * <p><b>Quorum</b> (given a {@link ClusterQuorum}): a node that does not see a quorum claims nothing and
+ * takes nothing over; its claims complete with {@code false} at once. A claim whose write failed without
+ * saying whether it landed (Hazelcast's {@link IndeterminateOperationStateException}: the backup did not
+ * acknowledge, as when the network is cut between the two) is not trusted: it is asked again only after
+ * {@link #INDETERMINATE_RETRY}, long enough for a node cut off from the others to have declared them dead
+ * and lost its quorum, so that it never fires a slot the other side cannot see. On the side that keeps
+ * the quorum the second ask finds the claim and the slot fires, late. A claim that lands after the quorum
+ * was lost (Hazelcast retries a write whose target left on the member that now owns the partition, this
+ * one, possibly before its split-brain protection has seen the change) is not fired either.
+ *
+ * <p>What this does not guarantee (see docs/clustering.md): a node killed (or cut off) in the instant
+ * between publishing a fire and marking it (about a millisecond) may have its slot fired a second time by
+ * a survivor; a fire that was published on a node that then died is not fired again, so its cycle may be
+ * lost with the node. Without a quorum (none given, or a quorum of 1) each side of a network partition
+ * fires every slot.
  *
  * <p>On a Vert.x instance that is not clustered the maps are local: every claim is decided on this node and
  * nothing is ever taken over.
@@ -74,6 +86,12 @@ public final class ClusterSlotLedger implements SlotLedger {
   static final Duration FIRST_READ = Duration.ofMillis(500);
   static final Duration READ_EVERY = Duration.ofSeconds(1);
   static final long RETRY_MS = 250;
+  /**
+   * After a write that may or may not have landed: failure detection, one heartbeat check and a second
+   * more, so that a node cut off from the cluster has lost its quorum before it asks again.
+   */
+  static final Duration INDETERMINATE_RETRY =
+    Duration.ofSeconds(ClusterSetup.MAX_NO_HEARTBEAT_SECONDS + ClusterSetup.HEARTBEAT_INTERVAL_SECONDS + 1L);
   private static final String FIRED = "#fired";
   private static final int MAX_RECORD_ATTEMPTS = 20;
 
@@ -84,23 +102,41 @@ public final class ClusterSlotLedger implements SlotLedger {
   private final Duration takeoverWindow;
   private final long claimTtlMs;
   private final InstantSource clock;
+  private final ClusterQuorum quorum;
   private final Map<String, Watch> watches = new ConcurrentHashMap<>();
   private final AtomicLong takeovers = new AtomicLong();
+  private final AtomicLong withoutQuorum = new AtomicLong();
   private long timerId = -1; // guarded by this
   private volatile boolean closed;
 
-  /** Like {@link #ClusterSlotLedger(Vertx, String, Duration, InstantSource)} on the system clock. */
+  /**
+   * Like {@link #ClusterSlotLedger(Vertx, String, Duration, ClusterQuorum, InstantSource)} without a quorum, on the
+   * system clock.
+   */
   public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow) {
-    this(vertx, nodeId, takeoverWindow, InstantSource.system());
+    this(vertx, nodeId, takeoverWindow, null, InstantSource.system());
+  }
+
+  /** Like {@link #ClusterSlotLedger(Vertx, String, Duration, ClusterQuorum, InstantSource)} on the system clock. */
+  public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow, ClusterQuorum quorum) {
+    this(vertx, nodeId, takeoverWindow, quorum, InstantSource.system());
+  }
+
+  /** Like {@link #ClusterSlotLedger(Vertx, String, Duration, ClusterQuorum, InstantSource)} without a quorum. */
+  public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow, InstantSource clock) {
+    this(vertx, nodeId, takeoverWindow, null, clock);
   }
 
   /**
    * @param vertx a clustered Vert.x instance (any cluster manager), or a plain one for local maps
    * @param nodeId this node's readable name, as in trigger events; stored with each claim it wins
    * @param takeoverWindow how old a slot may be, by {@code clock}, and still be taken over; zero for never
+   * @param quorum claims are made only while it is present; {@code null} for none (each side of a network
+   *     partition then fires every slot)
    * @param clock decides only how old a slot is; slots themselves come from the triggers
    */
-  public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow, InstantSource clock) {
+  public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow, ClusterQuorum quorum,
+                           InstantSource clock) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(takeoverWindow, "takeoverWindow");
@@ -112,6 +148,7 @@ public final class ClusterSlotLedger implements SlotLedger {
     this.memberId = clusterManager == null ? "local" : clusterManager.getNodeId();
     this.claimValue = memberId + " " + nodeId;
     this.takeoverWindow = takeoverWindow;
+    this.quorum = quorum;
     Duration ttl = takeoverWindow.multipliedBy(2);
     this.claimTtlMs = (ttl.compareTo(MIN_CLAIM_TTL) > 0 ? ttl : MIN_CLAIM_TTL).toMillis();
   }
@@ -128,6 +165,11 @@ public final class ClusterSlotLedger implements SlotLedger {
   /** @return slots this node fired because their winner left before firing them */
   public long takeovers() {
     return takeovers.get();
+  }
+
+  /** @return claims completed with {@code false} because this node did not see a quorum */
+  public long withoutQuorum() {
+    return withoutQuorum.get();
   }
 
   /** @return lost claims still watched for a takeover */
@@ -172,18 +214,32 @@ public final class ClusterSlotLedger implements SlotLedger {
   }
 
   private void putIfAbsent(Claim claim, boolean retry, Future<AsyncMap<String, String>> claims) {
+    if (!quorumPresent()) {
+      withoutQuorum.incrementAndGet();
+      LOG.debug("Slot {} not claimed: no quorum", claim.key);
+      claim.complete(false);
+      return;
+    }
     claims.compose(map -> map.putIfAbsent(claim.key, claimValue, claimTtlMs)).onComplete(ar -> {
       if (ar.failed()) {
         if (closed || tooOld(claim.slot)) {
           claim.fail(ar.cause());
         } else {
-          LOG.debug("Claim of {} failed, retrying: {}", claim.key, ar.cause().toString());
-          vertx.setTimer(RETRY_MS, t -> putIfAbsent(claim, true, claims()));
+          // a write that may have landed on this side only is asked again once a cut-off node knows it is alone
+          long delay = indeterminate(ar.cause()) ? INDETERMINATE_RETRY.toMillis() : RETRY_MS;
+          LOG.debug("Claim of {} failed, retrying in {} ms: {}", claim.key, delay, ar.cause().toString());
+          vertx.setTimer(delay, t -> putIfAbsent(claim, true, claims()));
         }
         return;
       }
       String holder = ar.result();
-      if (holder == null || (retry && holder.equals(claimValue))) {
+      if ((holder == null || (retry && holder.equals(claimValue))) && !quorumPresent()) {
+        // the members shrank below the quorum while the write was on its way: a write retried on this side
+        // after the others were declared dead can land before Hazelcast's own protection has caught up
+        withoutQuorum.incrementAndGet();
+        LOG.debug("Slot {} claimed, but the quorum was lost meanwhile: not firing it", claim.key);
+        claim.complete(false);
+      } else if (holder == null || (retry && holder.equals(claimValue))) {
         claim.complete(true); // on a retry: the failed attempt had landed
       } else if (clusterManager == null) {
         claim.complete(false);
@@ -268,13 +324,14 @@ public final class ClusterSlotLedger implements SlotLedger {
     }
     Set<String> members = members();
     Instant now = clock.instant();
+    boolean quorumPresent = quorumPresent();
     for (Watch watch : watches.values()) {
       if (watch.busy) {
         continue;
       }
       if (tooOld(watch.claim.slot, now)) {
         finish(watch, false);
-      } else if (!members.contains(memberOf(watch.holder)) || !now.isBefore(watch.nextRead)) {
+      } else if (quorumPresent && (!members.contains(memberOf(watch.holder)) || !now.isBefore(watch.nextRead))) {
         watch.busy = true;
         reread(watch);
       }
@@ -309,6 +366,10 @@ public final class ClusterSlotLedger implements SlotLedger {
     if (closed || tooOld(watch.claim.slot)) {
       return Future.succeededFuture(false);
     }
+    if (!quorumPresent()) {
+      // this side may not see the fired mark: wait for the quorum, or the window's end
+      return Future.succeededFuture(null);
+    }
     // the winner left before marking the slot fired (or the claim was lost with its backups); replace has no
     // TTL on every cluster manager, so a put gives the entry its TTL back
     Future<Boolean> taken = current == null
@@ -316,7 +377,7 @@ public final class ClusterSlotLedger implements SlotLedger {
       : map.replaceIfPresent(key, current, claimValue).compose(replaced -> replaced
         ? map.put(key, claimValue, claimTtlMs).map(Boolean.TRUE)
         : Future.succeededFuture(null));
-    return taken.onSuccess(won -> {
+    return taken.map(won -> won != null && !quorumPresent() ? null : won).onSuccess(won -> {
       if (won != null) {
         takeovers.incrementAndGet();
         LOG.info("Took over slot {} from {}, which left the cluster before firing it", key,
@@ -329,6 +390,19 @@ public final class ClusterSlotLedger implements SlotLedger {
     if (watches.remove(watch.claim.key, watch)) {
       watch.claim.complete(won);
     }
+  }
+
+  private boolean quorumPresent() {
+    return quorum == null || quorum.present();
+  }
+
+  private static boolean indeterminate(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof IndeterminateOperationStateException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Set<String> members() {

@@ -20,9 +20,11 @@ import java.util.Objects;
  *     is still fired by a survivor
  * @param nodeName the name of this node in trigger events and {@code /api/cluster}; {@code null} for
  *     {@code host:port}
+ * @param quorum the fewest members, this node included, that this node must see to claim cluster-once
+ *     slots; {@code null} for a majority of {@code members} (this node counted once, listed or not)
  */
 public record ClusterConfig(boolean enabled, String name, String host, int port, List<String> members,
-                            Duration takeoverWindow, String nodeName) {
+                            Duration takeoverWindow, String nodeName, Integer quorum) {
 
   public static final String DEFAULT_NAME = "vertx-pump";
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -40,11 +42,20 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
     if (takeoverWindow.isNegative()) {
       throw new IllegalArgumentException("cluster takeoverWindow must not be negative, got " + takeoverWindow);
     }
+    if (quorum != null && quorum < 1) {
+      throw new IllegalArgumentException("cluster quorum must be at least 1, got " + quorum);
+    }
+  }
+
+  /** With the default quorum (a majority of {@code members}). */
+  public ClusterConfig(boolean enabled, String name, String host, int port, List<String> members,
+                       Duration takeoverWindow, String nodeName) {
+    this(enabled, name, host, port, members, takeoverWindow, nodeName, null);
   }
 
   /** With the default takeover window and node name. */
   public ClusterConfig(boolean enabled, String name, String host, int port, List<String> members) {
-    this(enabled, name, host, port, members, DEFAULT_TAKEOVER_WINDOW, null);
+    this(enabled, name, host, port, members, DEFAULT_TAKEOVER_WINDOW, null, null);
   }
 
   /** @return the defaults of docs/interface.md: not clustered */
@@ -67,6 +78,9 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
       .put("takeoverWindow", Durations.format(takeoverWindow));
     if (nodeName != null) {
       json.put("nodeName", nodeName);
+    }
+    if (quorum != null) {
+      json.put("quorum", quorum);
     }
     return json;
   }

@@ -32,7 +32,7 @@ final class ConfigBinder {
   static final List<String> HTTP_KEYS =
     List.of("host", "port", "apiToken", "maxBodyBytes", "idleTimeout", "maxHeaderBytes");
   static final List<String> CLUSTER_KEYS =
-    List.of("enabled", "name", "host", "port", "members", "takeoverWindow", "nodeName");
+    List.of("enabled", "name", "host", "port", "members", "takeoverWindow", "nodeName", "quorum");
   static final List<String> PIPELINE_KEYS = List.of("id", "source", "triggers", "processors", "sink", "durability");
   static final List<String> PROCESSOR_KEYS = List.of("class", "config");
 
@@ -144,10 +144,12 @@ final class ConfigBinder {
     }
     Duration takeoverWindow = node.duration("takeoverWindow", ClusterConfig.DEFAULT_TAKEOVER_WINDOW, Duration.ZERO);
     String nodeName = node.nonBlank("nodeName", null);
+    // at most every member listed plus this node (which may or may not be listed)
+    Integer quorum = node.integer("quorum", null, 1, Math.max(1, members.size() + 1));
     if (problems.count() > before) {
       return ClusterConfig.defaults();
     }
-    return new ClusterConfig(enabled, name, host, port, members, takeoverWindow, nodeName);
+    return new ClusterConfig(enabled, name, host, port, members, takeoverWindow, nodeName, quorum);
   }
 
   private static boolean isMember(String text) {

@@ -193,7 +193,7 @@ public final class ConfigLoader {
 
   private static Object typed(String keyPath, String value) {
     switch (keyPath) {
-      case "http.port", "cluster.port" -> {
+      case "http.port", "cluster.port", "cluster.quorum" -> {
         String trimmed = value.trim();
         if (trimmed.matches("-?\\d{1,9}")) {
           return Integer.parseInt(trimmed);
@@ -279,6 +279,7 @@ public final class ConfigLoader {
     map.put("PUMP_CLUSTER_NAME", "cluster.name");
     map.put("PUMP_CLUSTER_NODE_NAME", "cluster.nodeName");
     map.put("PUMP_CLUSTER_TAKEOVER_WINDOW", "cluster.takeoverWindow");
+    map.put("PUMP_CLUSTER_QUORUM", "cluster.quorum");
     return java.util.Collections.unmodifiableMap(map);
   }
 }

@@ -78,9 +78,10 @@ public final class HealthRoutes {
 
   /**
    * Like {@link #mount(Router, Vertx, PumpView)}, plus a check named {@code cluster}: UP while this node is
-   * an active member of its cluster, DOWN otherwise; {@code data} holds {@code name}, {@code node},
-   * {@code size} (members seen) and {@code safe} (every partition backed up; false for a moment after a
-   * member joins or leaves, which does not make the check DOWN).
+   * an active member of its cluster and (when the state has a {@code quorum}) sees a quorum, DOWN
+   * otherwise; {@code data} holds {@code name}, {@code node}, {@code size} (members seen), {@code safe}
+   * (every partition backed up; false for a moment after a member joins or leaves, which does not make
+   * the check DOWN) and {@code quorum} ({@code required}, {@code present}, {@code since}).
    *
    * @param cluster the state of {@code GET /api/cluster} (needs {@code active}), asked on every request and
    *     never blocking; {@code null} when the node is not clustered (no check)
@@ -112,12 +113,17 @@ public final class HealthRoutes {
   }
 
   static Status clusterStatus(JsonObject state) {
+    JsonObject quorum = state.getJsonObject("quorum");
     JsonObject data = new JsonObject()
       .put("name", state.getString("name"))
       .put("node", state.getString("node"))
       .put("size", state.getInteger("size"))
       .put("safe", state.getBoolean("safe"));
-    return state.getBoolean("active", false) ? Status.OK(data) : Status.KO(data);
+    if (quorum != null) {
+      data.put("quorum", quorum);
+    }
+    boolean quorumPresent = quorum == null || quorum.getBoolean("present", false);
+    return state.getBoolean("active", false) && quorumPresent ? Status.OK(data) : Status.KO(data);
   }
 
   /** Gives every current pipeline its check and drops the checks of pipelines that are gone. */

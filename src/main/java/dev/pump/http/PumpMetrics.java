@@ -65,6 +65,10 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code pump_journal_size_bytes}, {@code pump_journal_backlog}, {@code pump_journal_writable},
  *       {@code pump_journal_forces_total}</td><td>the fire journal's, from {@link #bindFireJournal}</td></tr>
  *   <tr><td>{@code vertx_pump_build_info{version}}</td><td>gauge, always 1, from {@link #bindBuildInfo}</td></tr>
+ *   <tr><td>{@code pump_cluster_members}</td><td>gauge, the members this node sees (clustered only, from
+ *       {@link #bindCluster})</td></tr>
+ *   <tr><td>{@code pump_cluster_quorum}</td><td>gauge, 1 while this node sees a quorum and may claim
+ *       cluster-once slots, 0 in a minority (clustered with a quorum only)</td></tr>
  * </table>
  * Names that {@code promtool check metrics} accepts for the JVM's meters too need the registry of
  * {@link #newPrometheusRegistry()}, made before Vert.x.
@@ -315,6 +319,25 @@ public final class PumpMetrics {
       .description("The running build; always 1")
       .tag("version", version)
       .register(registry);
+  }
+
+  /**
+   * Registers {@code pump_cluster_members} and, when the state has a {@code quorum}, {@code pump_cluster_quorum}
+   * (1 present, 0 not), both read from {@code clusterState} at scrape time.
+   *
+   * @param clusterState the state of {@code GET /api/cluster}, read at every scrape; never blocking
+   */
+  public void bindCluster(Supplier<JsonObject> clusterState) {
+    Objects.requireNonNull(clusterState, "clusterState");
+    Gauge.builder("pump.cluster.members", clusterState, state -> state.get().getInteger("size", 0))
+      .description("The cluster members this node sees, itself included")
+      .register(registry);
+    if (clusterState.get().getJsonObject("quorum") != null) {
+      Gauge.builder("pump.cluster.quorum", clusterState,
+          state -> state.get().getJsonObject("quorum").getBoolean("present", false) ? 1 : 0)
+        .description("1 while this node sees a quorum and claims cluster-once slots, 0 in a minority")
+        .register(registry);
+    }
   }
 
   // -------------------------------------------------------------------------------------------------

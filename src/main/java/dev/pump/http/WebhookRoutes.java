@@ -1,6 +1,7 @@
 package dev.pump.http;
 
 import com.fasterxml.jackson.core.StreamWriteConstraints;
+import dev.pump.cluster.ClusterReplayWindow;
 import dev.pump.trigger.FireResult;
 import dev.pump.trigger.WebhookTrigger;
 import dev.pump.trigger.WebhookTrigger.Refusal;
@@ -49,7 +50,9 @@ import java.util.stream.Stream;
  *   <li>400: the body is not a JSON object (an empty body counts as {@code {}}), or is one no sink
  *       could write (nested deeper than {@link #MAX_BODY_DEPTH}, a number beyond a double);</li>
  *   <li>409: a Standard Webhooks {@code webhook-id} already received within the tolerance (a replay,
- *       not fired again), or the trigger is paused;</li>
+ *       not fired again), or the trigger is paused; clustered, "received" means by any node of the cluster
+ *       ({@link ClusterReplayWindow}), and a node that cannot ask the cluster (no quorum) answers 503 with
+ *       {@code Retry-After} instead of risking a second fire;</li>
  *   <li>503 with {@code Retry-After}: the trigger feeds a pipeline with {@code durability: journal} and the
  *       fire journal cannot be written; the fire was not published;</li>
  *   <li>202 {@code {"trigger", "firing"}}: fired (with a fire journal: once the fire is on disk), with the body as
@@ -69,6 +72,8 @@ public final class WebhookRoutes {
   private static final Pattern TIMESTAMP = Pattern.compile("\\d{1,12}");
   /** Most delivery ids one webhook remembers; beyond it deliveries get 429 until the oldest expire. */
   static final int MAX_REMEMBERED_DELIVERIES = 100_000;
+  /** {@code Retry-After} of a 503 when the cluster's replay window cannot be asked: about a failure detection. */
+  static final int SHARED_WINDOW_RETRY_AFTER_SECONDS = 5;
   /**
    * Deepest body accepted: the nesting limit events are written with (Jackson's
    * {@code StreamWriteConstraints}, 1000) less room for the event that carries the body as
@@ -83,13 +88,15 @@ public final class WebhookRoutes {
   // by identity: triggers do not override equals
   private final Map<WebhookTrigger, Guard> guards = new ConcurrentHashMap<>();
   private final BooleanSupplier closing;
+  private final ClusterReplayWindow sharedReplays;
 
   private WebhookRoutes(Function<String, Optional<WebhookTrigger>> webhooks, InstantSource clock,
-                        LongSupplier nanoTime, BooleanSupplier closing) {
+                        LongSupplier nanoTime, BooleanSupplier closing, ClusterReplayWindow sharedReplays) {
     this.webhooks = webhooks;
     this.clock = clock;
     this.nanoTime = nanoTime;
     this.closing = closing;
+    this.sharedReplays = sharedReplays;
   }
 
   /**
@@ -106,7 +113,18 @@ public final class WebhookRoutes {
    */
   public static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes,
                            BooleanSupplier closing) {
-    mount(router, webhooks, maxBodyBytes, InstantSource.system(), System::nanoTime, closing);
+    mount(router, webhooks, maxBodyBytes, closing, null);
+  }
+
+  /**
+   * Like {@link #mount(Router, Function, long, BooleanSupplier)}, with the delivery ids of signed webhooks
+   * remembered in {@code sharedReplays} (the cluster's) instead of in this process.
+   *
+   * @param sharedReplays {@code null}: each webhook remembers its deliveries in this process
+   */
+  public static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes,
+                           BooleanSupplier closing, ClusterReplayWindow sharedReplays) {
+    mount(router, webhooks, maxBodyBytes, InstantSource.system(), System::nanoTime, closing, sharedReplays);
   }
 
   /**
@@ -115,12 +133,13 @@ public final class WebhookRoutes {
    */
   static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes,
                     InstantSource clock, LongSupplier nanoTime) {
-    mount(router, webhooks, maxBodyBytes, clock, nanoTime, () -> false);
+    mount(router, webhooks, maxBodyBytes, clock, nanoTime, () -> false, null);
   }
 
   private static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes,
-                            InstantSource clock, LongSupplier nanoTime, BooleanSupplier closing) {
-    WebhookRoutes routes = new WebhookRoutes(webhooks, clock, nanoTime, closing);
+                            InstantSource clock, LongSupplier nanoTime, BooleanSupplier closing,
+                            ClusterReplayWindow sharedReplays) {
+    WebhookRoutes routes = new WebhookRoutes(webhooks, clock, nanoTime, closing, sharedReplays);
     // the name and the head are checked on a route of their own, before any body is read (vertx-web
     // wants a body handler before any user handler of its route)
     router.post("/webhooks/:name").handler(routes::requireKnownName).handler(routes::checkHead);
@@ -251,50 +270,68 @@ public final class WebhookRoutes {
       refuse(ctx, trigger, Refusal.BAD_BODY, 400, e.getMessage());
       return;
     }
-    Guard guard = guard(trigger);
-    boolean remembered = false;
-    if (trigger.signature() == Signature.STANDARD) {
-      long now = clock.millis();
-      long expires = Long.parseLong(request.getHeader("webhook-timestamp")) * 1000 + trigger.tolerance().toMillis();
-      switch (guard.replays.record(delivery, expires, now)) {
-        case REPLAY -> {
-          refuse(ctx, trigger, Refusal.REPLAY, 409, "delivery '" + delivery + "' was already received");
-          return;
-        }
-        case FULL -> {
-          ctx.response().putHeader("Retry-After",
-            Long.toString(Math.max(1, (guard.replays.millisUntilRoom(now) + 999) / 1000)));
-          refuse(ctx, trigger, Refusal.RATE_LIMIT, 429, "too many deliveries within the tolerance");
-          return;
-        }
-        default -> remembered = true;
-      }
-    }
-    if (closing.getAsBoolean()) {
-      // shutdown began while the body was read
-      if (remembered) {
-        guard.replays.forget(delivery);
-      }
-      HttpErrors.shuttingDown(ctx);
+    if (trigger.signature() != Signature.STANDARD) {
+      accept(ctx, trigger, args, delivery, () -> { });
       return;
     }
-    String forgettable = remembered ? delivery : null;
-    if (trigger.decidedByOwner()) {
-      // flow control in a cluster: the node owning the delivery's key decides, maybe another node
-      trigger.submitDeliveryToOwner(args, delivery).onSuccess(result -> answer(ctx, trigger, guard, forgettable, result));
-    } else {
-      answer(ctx, trigger, guard, forgettable, trigger.submitDelivery(args, delivery));
+    long now = clock.millis();
+    long expires = Long.parseLong(request.getHeader("webhook-timestamp")) * 1000 + trigger.tolerance().toMillis();
+    if (sharedReplays != null) {
+      String id = delivery;
+      sharedReplays.record(trigger.id(), id, Math.max(1, expires - now)).onComplete(ar -> {
+        if (ar.failed()) {
+          // nobody can tell whether another node took it: refusing is safe, the sender retries
+          ctx.response().putHeader("Retry-After", Integer.toString(SHARED_WINDOW_RETRY_AFTER_SECONDS));
+          HttpErrors.send(ctx, 503, "cannot check the cluster for a replay of this delivery (no quorum?); retry later");
+        } else if (!ar.result()) {
+          refuse(ctx, trigger, Refusal.REPLAY, 409, "delivery '" + id + "' was already received");
+        } else {
+          accept(ctx, trigger, args, id, () -> sharedReplays.forget(trigger.id(), id));
+        }
+      });
+      return;
+    }
+    Guard guard = guard(trigger);
+    switch (guard.replays.record(delivery, expires, now)) {
+      case REPLAY -> refuse(ctx, trigger, Refusal.REPLAY, 409, "delivery '" + delivery + "' was already received");
+      case FULL -> {
+        ctx.response().putHeader("Retry-After",
+          Long.toString(Math.max(1, (guard.replays.millisUntilRoom(now) + 999) / 1000)));
+        refuse(ctx, trigger, Refusal.RATE_LIMIT, 429, "too many deliveries within the tolerance");
+      }
+      default -> {
+        String id = delivery;
+        accept(ctx, trigger, args, id, () -> guard.replays.forget(id));
+      }
     }
   }
 
-  /** Answers a delivery with what became of it; forgets {@code remembered} (a delivery id) if it did not fire. */
-  private static void answer(RoutingContext ctx, WebhookTrigger trigger, Guard guard, String remembered,
-                             FireResult result) {
+  /**
+   * Fires an accepted delivery and answers 202, or refuses it (shutting down, paused, flow control).
+   *
+   * @param forget undoes the delivery's record in the replay window when it is not fired, so that the
+   *     sender's retry gets through
+   */
+  private void accept(RoutingContext ctx, WebhookTrigger trigger, JsonObject args, String delivery, Runnable forget) {
+    if (closing.getAsBoolean()) {
+      // shutdown began while the body was read
+      forget.run();
+      HttpErrors.shuttingDown(ctx);
+      return;
+    }
+    if (trigger.decidedByOwner()) {
+      // flow control in a cluster: the node owning the delivery's key decides, maybe another node
+      trigger.submitDeliveryToOwner(args, delivery).onSuccess(result -> answer(ctx, trigger, forget, result));
+    } else {
+      answer(ctx, trigger, forget, trigger.submitDelivery(args, delivery));
+    }
+  }
+
+  /** Answers a delivery with what became of it; {@code forget} undoes its replay record if it did not fire. */
+  private static void answer(RoutingContext ctx, WebhookTrigger trigger, Runnable forget, FireResult result) {
     if (result.status() == FireResult.Status.PAUSED || result.status() == FireResult.Status.REFUSED) {
-      if (remembered != null) {
-        // not fired: the sender's retry, once the trigger resumes (or the rate allows), must get through
-        guard.replays.forget(remembered);
-      }
+      // not fired: the sender's retry, once the trigger resumes (or the rate allows), must get through
+      forget.run();
       if (result.status() == FireResult.Status.REFUSED) {
         refuse(ctx, trigger, Refusal.RATE_LIMIT, 429, result.reason()); // flow control (flow.rateLimit, flow.throttle)
       } else {
@@ -305,9 +342,7 @@ public final class WebhookRoutes {
     // with a fire journal, answered once the fire is on disk; never 202 for a fire that is not
     result.published().onComplete(published -> {
       if (published.failed()) {
-        if (remembered != null) {
-          guard.replays.forget(remembered); // not accepted: the sender's retry must get through
-        }
+        forget.run(); // not accepted: the sender's retry must get through
         HttpErrors.notJournaled(ctx, published.cause());
         return;
       }

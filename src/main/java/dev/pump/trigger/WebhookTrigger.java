@@ -236,7 +236,10 @@ public class WebhookTrigger extends Trigger {
     return this;
   }
 
-  /** Requests over {@code limit} are refused with 429; {@link RateLimit#DEFAULT} unless changed. */
+  /**
+   * Requests over {@code limit} are refused with 429; {@link RateLimit#DEFAULT} unless changed. The limit
+   * is this node's: in a cluster, N nodes that receive requests accept up to N times {@code limit}.
+   */
   public WebhookTrigger withRateLimit(RateLimit limit) {
     Objects.requireNonNull(limit, "limit");
     requireNotDeployed("its rate limit");

@@ -86,13 +86,13 @@ class ClusterProcessIT {
     List<Integer> clusterPorts = List.of(ClusterNodes.freePort(), ClusterNodes.freePort(), ClusterNodes.freePort());
     String members = clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
 
-    // the first node forms the cluster; the other two join it together
+    // the first node forms the cluster (alone it has no quorum, so it is live but not ready); the other two join it
     start("node-a", clusterPorts.get(0), members, config);
-    awaitUp(nodes.get("node-a"));
+    awaitUp(nodes.get("node-a"), "/health/live");
     start("node-b", clusterPorts.get(1), members, config);
     start("node-c", clusterPorts.get(2), members, config);
     for (Node node : nodes.values()) {
-      awaitUp(node);
+      awaitUp(node, "/health");
     }
     await().atMost(START_DEADLINE).ignoreExceptions().until(() -> nodes.values().stream().allMatch(node -> {
       JsonObject cluster = getJson(node, "/api/cluster");
@@ -152,8 +152,8 @@ class ClusterProcessIT {
   private void start(String name, int clusterPort, String members, Path config) throws IOException {
     int httpPort = ClusterNodes.freePort();
     Path dataDir = Files.createDirectories(dir.resolve(name));
-    ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-      "-jar", jar().toString(), "run", config.toString())
+    ProcessBuilder builder = new ProcessBuilder(JarProcesses.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      "-jar", JarProcesses.jar().toString(), "run", config.toString())
       .redirectErrorStream(true)
       .redirectOutput(dir.resolve(name + ".log").toFile());
     Map<String, String> env = builder.environment();
@@ -166,11 +166,11 @@ class ClusterProcessIT {
     nodes.put(name, new Node(name, httpPort, clusterPort, dataDir, builder.start()));
   }
 
-  private void awaitUp(Node node) {
+  private void awaitUp(Node node, String probe) {
     await().atMost(START_DEADLINE).ignoreExceptions().pollInterval(Duration.ofMillis(250))
       .until(() -> {
         assertThat(node.process().isAlive()).as(node.name() + " is running\n" + logs()).isTrue();
-        return http.send(HttpRequest.newBuilder(uri(node, "/health")).GET().build(),
+        return http.send(HttpRequest.newBuilder(uri(node, probe)).GET().build(),
           HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
       });
   }
@@ -184,29 +184,12 @@ class ClusterProcessIT {
   }
 
   private List<JsonObject> readSinks() throws IOException {
-    List<JsonObject> events = new ArrayList<>();
-    for (Node node : nodes.values()) {
-      if (Files.exists(node.sink())) {
-        for (String line : Files.readAllLines(node.sink())) {
-          if (line.endsWith("}")) { // a line being written right now is skipped
-            events.add(new JsonObject(line));
-          }
-        }
-      }
-    }
-    return events;
+    return JarProcesses.readSinks(nodes.values().stream().map(Node::sink).toList());
   }
 
   /** Slot -> nodes that fired it, for the cron's slots in [from, to]. */
   private static Map<Instant, List<String>> slots(List<JsonObject> events, Instant from, Instant to) {
-    return events.stream()
-      .filter(e -> "every-second".equals(e.getString("trigger")))
-      .filter(e -> {
-        Instant slot = Instant.parse(e.getString("scheduledAt"));
-        return !slot.isBefore(from) && !slot.isAfter(to);
-      })
-      .collect(Collectors.groupingBy(e -> Instant.parse(e.getString("scheduledAt")), TreeMap::new,
-        Collectors.mapping(e -> e.getString("node"), Collectors.toList())));
+    return JarProcesses.slots(events, "every-second", from, to);
   }
 
   /** Unchecked, for conditions: awaitility ignores the failures of a node not answering yet. */
@@ -227,28 +210,8 @@ class ClusterProcessIT {
   }
 
   private String logs() {
-    StringBuilder all = new StringBuilder();
-    for (String name : nodes.keySet()) {
-      Path log = dir.resolve(name + ".log");
-      try {
-        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-        all.append("--- ").append(name).append(".log (last 40 lines)\n");
-        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> all.append(l).append('\n'));
-      } catch (IOException e) {
-        all.append("--- ").append(name).append(".log unreadable: ").append(e).append('\n');
-      }
-    }
-    return all.toString();
-  }
-
-  private static Path jar() {
-    String jar = System.getProperty("pump.jar");
-    assertThat(jar).as("system property pump.jar (set by the failsafe plugin)").isNotNull();
-    assertThat(Path.of(jar)).as("the shaded jar; run mvn verify, not only mvn test").exists();
-    return Path.of(jar);
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Map<String, Path> logs = new LinkedHashMap<>();
+    nodes.keySet().forEach(name -> logs.put(name, dir.resolve(name + ".log")));
+    return JarProcesses.tails(logs);
   }
 }

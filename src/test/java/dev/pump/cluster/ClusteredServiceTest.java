@@ -82,6 +82,10 @@ class ClusteredServiceTest {
     assertThat(cluster.getString("name")).isEqualTo(clusterName);
     assertThat(cluster.getString("node")).isEqualTo(nodeA);
     assertThat(cluster.getBoolean("active")).isTrue();
+    assertThat(cluster.getJsonObject("quorum").getInteger("required")).as("a majority of two").isEqualTo(2);
+    assertThat(cluster.getJsonObject("quorum").getBoolean("present")).isTrue();
+    assertThat(metrics(a)).containsPattern("(?m)^pump_cluster_quorum 1\\.0$")
+      .containsPattern("(?m)^pump_cluster_members 2\\.0$");
     assertThat(cluster.getJsonArray("members").stream().map(JsonObject.class::cast).toList())
       .extracting(m -> m.getString("node"), m -> m.getBoolean("self"))
       .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(nodeA, true),
@@ -108,5 +112,17 @@ class ClusteredServiceTest {
     b.close().await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     services.remove(b);
     await().atMost(DEADLINE).until(() -> getJson(a, "/api/cluster").getInteger("size") == 1);
+    // one of two is no majority: A says so, and claims no cluster-once slot
+    await().atMost(DEADLINE).until(() -> getJson(a, "/health/ready").getInteger("httpStatus") == 503);
+    JsonObject alone = getJson(a, "/health/ready").getJsonArray("checks").stream().map(JsonObject.class::cast)
+      .filter(c -> c.getString("id").equals("cluster")).findFirst().orElseThrow();
+    assertThat(alone.getString("status")).isEqualTo("DOWN");
+    assertThat(alone.getJsonObject("data").getJsonObject("quorum").getBoolean("present")).isFalse();
+    assertThat(metrics(a)).containsPattern("(?m)^pump_cluster_quorum 0\\.0$");
+  }
+
+  private String metrics(PumpService service) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/metrics")).GET().build(),
+      HttpResponse.BodyHandlers.ofString()).body();
   }
 }

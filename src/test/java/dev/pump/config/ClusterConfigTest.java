@@ -80,6 +80,31 @@ class ClusterConfigTest {
   }
 
   @Test
+  void theQuorumDefaultsToNullForAMajorityAndIsReadFromTheFileOrTheEnvironment() throws IOException {
+    String three = "cluster: { enabled: true, members: [\"10.0.0.1:5701\", \"10.0.0.2:5701\"]%s }\n" + PIPELINE;
+
+    assertThat(new ConfigLoader(Map.of()).load(write(three.formatted(""))).cluster().quorum()).isNull();
+    assertThat(new ConfigLoader(Map.of()).load(write(three.formatted(", quorum: 3"))).cluster().quorum()).isEqualTo(3);
+    assertThat(new ConfigLoader(Map.of("PUMP_CLUSTER_QUORUM", "1")).load(write(three.formatted(""))).cluster().quorum())
+      .isEqualTo(1);
+  }
+
+  @Test
+  void aQuorumBelowOneOrAboveTheMembersIsReportedWithItsKeyPath() throws IOException {
+    Path zero = write("cluster: { enabled: true, members: [\"10.0.0.1:5701\"], quorum: 0 }\n" + PIPELINE);
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(zero))
+      .isInstanceOf(InvalidConfigException.class)
+      .hasMessageContaining("cluster.quorum: ");
+    Path three = write("cluster: { enabled: true, members: [\"10.0.0.1:5701\"], quorum: 3 }\n" + PIPELINE);
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(three))
+      .isInstanceOf(InvalidConfigException.class)
+      .hasMessageContaining("cluster.quorum: ");
+    assertThatThrownBy(() -> new ClusterConfig(true, "n", "127.0.0.1", 5701, List.of(), Duration.ofSeconds(1), null, 0))
+      .isInstanceOf(IllegalArgumentException.class)
+      .hasMessage("cluster quorum must be at least 1, got 0");
+  }
+
+  @Test
   void theShippedClusterConfigurationIsValid() throws IOException {
     PumpConfig config = new ConfigLoader(Map.of()).load(Path.of("conf/cluster.yaml"));
 

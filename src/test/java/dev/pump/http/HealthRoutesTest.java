@@ -231,4 +231,19 @@ class HealthRoutesTest {
     await().atMost(Duration.ofSeconds(10)).until(processed::succeeded);
     assertThat(HealthRoutes.status(pipeline).isOk()).isTrue();
   }
+
+  @Test
+  void theClusterCheckIsDownOnAMemberThatDoesNotSeeAQuorumAndSaysSo() {
+    JsonObject quorum = new JsonObject().put("required", 2).put("present", false).put("since", "2026-12-03T09:00:00Z");
+    JsonObject state = new JsonObject().put("active", true).put("name", "c").put("node", "node-a").put("size", 1)
+      .put("safe", true).put("quorum", quorum);
+
+    Status minority = HealthRoutes.clusterStatus(state);
+    assertThat(minority.isOk()).isFalse();
+    assertThat(minority.getData().getJsonObject("quorum")).isEqualTo(quorum);
+
+    quorum.put("present", true);
+    assertThat(HealthRoutes.clusterStatus(state).isOk()).isTrue();
+    assertThat(HealthRoutes.clusterStatus(state.copy().put("active", false)).isOk()).as("not a member").isFalse();
+  }
 }
