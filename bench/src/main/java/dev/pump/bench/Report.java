@@ -199,6 +199,11 @@ public final class Report {
         small ? bare + ".cold.p99" : quartz + ".cold.p99", small ? "bare timers" : "Quartz", Target.none()));
       rows.add(new Row("scale " + label + ": idle CPU (% of a core)", ours + ".idleCpu", quartz + ".idleCpu",
         "Quartz", small ? Target.atMost(0.5, "%") : Target.atMost(1, "%")));
+      String idleHeap = "scale.idleheap." + size;
+      if (metrics.containsKey(idleHeap + ".idleCpu")) {
+        rows.add(new Row("scale " + label + ": idle CPU (% of a core), vs a JVM idly holding a heap like ours",
+          ours + ".idleCpu", idleHeap + ".idleCpu", "idle JVM", Target.none()));
+      }
       rows.add(new Row("scale " + label + ": close (s)", ours + ".close", null, null,
         small ? Target.none() : Target.atMost(10, "s")));
     }

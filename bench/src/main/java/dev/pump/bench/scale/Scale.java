@@ -441,7 +441,7 @@ public final class Scale {
    * CPU of the process over {@link #IDLE_WINDOW_SECONDS} with nothing due, after {@link #IDLE_SETTLE_SECONDS} for
    * the JIT and the GC to finish with the deploy and the slots; the detail says which threads used it.
    */
-  private static void idleWindow(String key) {
+  static void idleWindow(String key) {
     Stats.sleep(IDLE_SETTLE_SECONDS * 1000L);
     java.util.Map<String, Long> before = Stats.cpuMillisByThreadGroup();
     long cpu0 = Stats.processCpuNanos();
