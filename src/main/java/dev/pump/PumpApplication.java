@@ -1,9 +1,7 @@
 package dev.pump;
 
-import dev.pump.http.HttpErrors;
 import dev.pump.http.PumpView;
 import dev.pump.http.SlowClients;
-import dev.pump.http.WebhookRoutes;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.source.SourceRuntime;
 import dev.pump.source.TriggerSource;
@@ -109,9 +107,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     this.sourceThreads = builder.sourceThreads;
     this.pubSub = new PubSub(vertx);
     this.timeSchedulers = new TimeSchedulers(vertx, clock);
-    this.router = Router.router(vertx);
-    HttpErrors.install(router);
-    WebhookRoutes.mount(router, this::webhook, builder.maxBodyBytes, this::isClosing);
+    this.router = PumpRoutes.applicationRouter(this, builder.maxBodyBytes);
   }
 
   /** An application on a Vert.x instance of its own, closed with the application. */

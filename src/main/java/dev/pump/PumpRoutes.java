@@ -1,17 +1,21 @@
 package dev.pump;
 
 import dev.pump.http.ApiAuth;
+import dev.pump.http.ApiRouter;
 import dev.pump.http.ClusterRoutes;
 import dev.pump.http.DashboardRoutes;
 import dev.pump.http.FiringLog;
 import dev.pump.http.HealthRoutes;
+import dev.pump.http.HttpErrors;
 import dev.pump.http.ManagementApi;
 import dev.pump.http.OpenApiRoutes;
 import dev.pump.http.PumpMetrics;
+import dev.pump.http.WebhookRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -29,6 +33,10 @@ import java.util.function.Supplier;
  * myRouter.route("/*").subRouter(app.router());      // after your own routes; or app.listen(port, host)
  * }</pre>
  * Routes are added to {@link PumpApplication#router()}, whose errors are JSON. Call once per application.
+ *
+ * <p>This class is the one place where routes are mounted: the application's own (JSON errors, webhooks) when
+ * it is built, the service's here. Everything under {@code /api} is one sub-router ({@link ApiRouter}) with
+ * its auth first and its failure handler.
  */
 public final class PumpRoutes {
 
@@ -62,6 +70,19 @@ public final class PumpRoutes {
   }
 
   /**
+   * The router of every {@link PumpApplication}, made when it is built: JSON errors and
+   * {@code POST /webhooks/{name}}, refused with 503 once the application begins to close.
+   *
+   * @param maxBodyBytes webhook bodies larger than this are refused with 413
+   */
+  static Router applicationRouter(PumpApplication app, long maxBodyBytes) {
+    Router router = Router.router(app.vertx());
+    HttpErrors.install(router);
+    WebhookRoutes.mount(router, app::webhook, maxBodyBytes, app::isClosing);
+    return router;
+  }
+
+  /**
    * The service's wiring: as above with a body limit and, when clustered, the cluster's state.
    *
    * @param clusterState {@code null} when not clustered
@@ -81,13 +102,14 @@ public final class PumpRoutes {
     }
     FiringLog firings = new FiringLog(app.vertx(), app, FiringLog.DEFAULT_CAPACITY);
     app.onCycle((source, event, took, failed) -> firings.recordOutcome(event.firing(), failed ? "failed" : "ran"));
-    ManagementApi.mount(app.router(), app, auth, maxBodyBytes, firings);
-    DashboardRoutes.mount(app.router(), app.vertx(), app, auth, firings,
+    Router root = app.router();
+    Router api = ApiRouter.mount(root, app.vertx(), auth);
+    ManagementApi.mount(api, app, maxBodyBytes, firings);
+    ClusterRoutes.mount(api, clusterState != null ? clusterState : () -> ClusterRoutes.notClustered(app.nodeId()));
+    DashboardRoutes.mount(root, api, app.vertx(), app, auth, firings,
       clusterState == null ? null : () -> clusterState.get().getJsonArray("members"));
-    HealthRoutes.mount(app.router(), app.vertx(), app, clusterState);
-    OpenApiRoutes.mount(app.router());
-    ClusterRoutes.mount(app.router(), auth,
-      clusterState != null ? clusterState : () -> ClusterRoutes.notClustered(app.nodeId()));
+    HealthRoutes.mount(root, app.vertx(), app, clusterState);
+    OpenApiRoutes.mount(root);
     return firings;
   }
 }

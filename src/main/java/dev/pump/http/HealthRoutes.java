@@ -104,8 +104,8 @@ public final class HealthRoutes {
   private void syncChecks(RoutingContext ctx) {
     List<Pipeline> pipelines = view.pipelines();
     if (pipelines.isEmpty() && !clustered) {
-      ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("status", "UP").put("checks", new JsonArray()).put("outcome", "UP").encode());
+      HttpErrors.json(ctx.response(), 200,
+        new JsonObject().put("status", "UP").put("checks", new JsonArray()).put("outcome", "UP"));
       return;
     }
     synchronized (this) {

@@ -27,7 +27,7 @@ public final class OpenApiRoutes {
   public static void mount(Router router) {
     Objects.requireNonNull(router, "router");
     Buffer document = document();
-    router.get(PATH).handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(document));
+    router.get(PATH).handler(ctx -> HttpErrors.json(ctx.response(), 200, document));
   }
 
   /** @return the document, as served */

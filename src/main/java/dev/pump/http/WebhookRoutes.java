@@ -289,11 +289,8 @@ public final class WebhookRoutes {
       return;
     }
     JsonObject answer = new JsonObject().put("trigger", trigger.id());
-    ctx.response()
-      .setStatusCode(202)
-      .putHeader("Content-Type", "application/json")
-      .end((result.event() == null ? answer.put("held", result.reason()) : answer.put("firing", result.event().firing()))
-        .encode());
+    HttpErrors.json(ctx.response(), 202,
+      result.event() == null ? answer.put("held", result.reason()) : answer.put("firing", result.event().firing()));
   }
 
   /** Counts the failures of this route (413 from the body handler), then lets the error handler answer. */

@@ -2,6 +2,7 @@ package dev.pump.dashboard;
 
 import dev.pump.PumpApplication;
 import dev.pump.http.ApiAuth;
+import dev.pump.http.ApiRouter;
 import dev.pump.http.DashboardRoutes;
 import dev.pump.http.FiringLog;
 import dev.pump.http.ManagementApi;
@@ -12,6 +13,7 @@ import dev.pump.trigger.WebhookTrigger;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 
 import java.time.ZoneId;
 import java.util.List;
@@ -56,8 +58,9 @@ final class DashboardFixture implements AutoCloseable {
 
     ApiAuth auth = ApiAuth.create(token);
     log = new FiringLog(app.vertx(), app, FiringLog.DEFAULT_CAPACITY);
-    ManagementApi.mount(app.router(), app, auth, ManagementApi.DEFAULT_MAX_BODY_BYTES, log);
-    DashboardRoutes.mount(app.router(), app.vertx(), app, auth, log, members);
+    Router api = ApiRouter.mount(app.router(), app.vertx(), auth);
+    ManagementApi.mount(api, app, ManagementApi.DEFAULT_MAX_BODY_BYTES, log);
+    DashboardRoutes.mount(app.router(), api, app.vertx(), app, auth, log, members);
     app.start().await();
     log.start().await();
     port = app.listen(0, "127.0.0.1").await().actualPort();

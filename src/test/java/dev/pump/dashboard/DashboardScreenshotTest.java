@@ -2,6 +2,7 @@ package dev.pump.dashboard;
 
 import dev.pump.PumpApplication;
 import dev.pump.http.ApiAuth;
+import dev.pump.http.ApiRouter;
 import dev.pump.http.DashboardRoutes;
 import dev.pump.http.FiringLog;
 import dev.pump.http.ManagementApi;
@@ -15,6 +16,7 @@ import dev.pump.trigger.TriggerEvent;
 import dev.pump.trigger.WebhookTrigger;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -52,8 +54,9 @@ class DashboardScreenshotTest {
     reporter.withId("report-builder").on(weekday, nightly);
     ApiAuth auth = ApiAuth.create("");
     FiringLog log = new FiringLog(app.vertx(), app, FiringLog.DEFAULT_CAPACITY);
-    ManagementApi.mount(app.router(), app, auth);
-    DashboardRoutes.mount(app.router(), app.vertx(), app, auth, log);
+    Router api = ApiRouter.mount(app.router(), app.vertx(), auth);
+    ManagementApi.mount(api, app);
+    DashboardRoutes.mount(app.router(), api, app.vertx(), app, auth, log, null);
     app.start().await();
     log.start().await();
     int port = app.listen(0, "127.0.0.1").await().actualPort();
