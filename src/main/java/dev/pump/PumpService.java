@@ -161,8 +161,8 @@ public final class PumpService {
       .compose(vertx -> {
         parts.vertx = vertx;
         Clustering clustering = new Clustering(cluster.nodeId(),
-          new ClusterSlotLedger(vertx, cluster.nodeId(), cluster.takeoverWindow()),
-          new ClusterMembers(vertx, cluster.name(), cluster.nodeId(), cluster.host() + ":" + cluster.port()));
+          new ClusterSlotLedger(vertx, manager, cluster.nodeId(), cluster.takeoverWindow()),
+          new ClusterMembers(vertx, manager, cluster.name(), cluster.nodeId(), cluster.host() + ":" + cluster.port()));
         parts.clustering = clustering;
         LOG.info("Joined cluster {} as node '{}' with {} member(s)", where, cluster.nodeId(),
           clustering.members().members().size());

@@ -2,7 +2,6 @@ package dev.pump.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -50,15 +49,16 @@ public final class ClusterMembers {
 
   /**
    * @param vertx a clustered Vert.x instance
+   * @param clusterManager the manager {@code vertx} was built with: membership comes from it
    * @param clusterName shown as {@code name}
    * @param nodeId this node's readable name, as in trigger events
    * @param address where this node's cluster manager listens, e.g. {@code 10.0.0.1:5701}; shown only
    * @throws IllegalArgumentException when {@code vertx} is not clustered
    */
-  public ClusterMembers(Vertx vertx, String clusterName, String nodeId, String address) {
+  public ClusterMembers(Vertx vertx, ClusterManager clusterManager, String clusterName, String nodeId, String address) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
-    this.clusterManager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
-    if (clusterManager == null) {
+    this.clusterManager = Objects.requireNonNull(clusterManager, "clusterManager");
+    if (!vertx.isClustered()) {
       throw new IllegalArgumentException("ClusterMembers needs a clustered Vert.x instance");
     }
     this.clusterName = Objects.requireNonNull(clusterName, "clusterName");

@@ -5,7 +5,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.spi.cluster.ClusterManager;
 import org.slf4j.Logger;
@@ -89,26 +88,32 @@ public final class ClusterSlotLedger implements SlotLedger {
   private long timerId = -1; // guarded by this
   private volatile boolean closed;
 
-  /** Like {@link #ClusterSlotLedger(Vertx, String, Duration, InstantSource)} on the system clock. */
-  public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow) {
-    this(vertx, nodeId, takeoverWindow, InstantSource.system());
+  /** Like {@link #ClusterSlotLedger(Vertx, ClusterManager, String, Duration, InstantSource)} on the system clock. */
+  public ClusterSlotLedger(Vertx vertx, ClusterManager clusterManager, String nodeId, Duration takeoverWindow) {
+    this(vertx, clusterManager, nodeId, takeoverWindow, InstantSource.system());
   }
 
   /**
    * @param vertx a clustered Vert.x instance (any cluster manager), or a plain one for local maps
+   * @param clusterManager the manager {@code vertx} was built with, which tells who is still a member;
+   *     {@code null} only when {@code vertx} is not clustered
    * @param nodeId this node's readable name, as in trigger events; stored with each claim it wins
    * @param takeoverWindow how old a slot may be, by {@code clock}, and still be taken over; zero for never
    * @param clock decides only how old a slot is; slots themselves come from the triggers
    */
-  public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow, InstantSource clock) {
+  public ClusterSlotLedger(Vertx vertx, ClusterManager clusterManager, String nodeId, Duration takeoverWindow,
+                           InstantSource clock) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
+    if (clusterManager == null && vertx.isClustered()) {
+      throw new IllegalArgumentException("clusterManager is required on a clustered Vert.x: pass the one it was built with");
+    }
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(takeoverWindow, "takeoverWindow");
     if (takeoverWindow.isNegative()) {
       throw new IllegalArgumentException("takeoverWindow must not be negative, got " + takeoverWindow);
     }
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.clusterManager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+    this.clusterManager = clusterManager;
     this.memberId = clusterManager == null ? "local" : clusterManager.getNodeId();
     this.claimValue = memberId + " " + nodeId;
     this.takeoverWindow = takeoverWindow;
