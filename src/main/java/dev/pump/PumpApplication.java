@@ -149,6 +149,19 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     return timeSchedulers;
   }
 
+  /**
+   * Fires now, on every event loop, the slots of time triggers that are due by the application's clock, as
+   * the timers would: what db-scheduler's {@code ManualScheduler.runAnyDueExecutions()} does. For tests that
+   * move a {@link dev.pump.testing.SettableClock} given to {@link Builder#clock} and do not want to wait for
+   * the clock watch, which notices a moved clock within a second. A slot is never fired early, nor twice.
+   *
+   * @return completes once every event loop has fired its due slots (and the triggers' fire listeners,
+   *     {@link #onFire}, have run); the cycles they cause run afterwards, on the sources' workers
+   */
+  public Future<Void> runDue() {
+    return timeSchedulers.runDue();
+  }
+
   /** @return the face of the event bus that fires pub/sub triggers */
   public PubSub pubSub() {
     return pubSub;
