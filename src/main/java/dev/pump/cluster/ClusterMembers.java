@@ -119,7 +119,7 @@ public final class ClusterMembers {
   }
 
   /** @return whether this node is an active member of the cluster */
-  public boolean isActive() {
+  boolean isActive() {
     return clusterManager.isActive() && clusterManager.getNodes().contains(clusterManager.getNodeId());
   }
 

@@ -131,12 +131,12 @@ public final class ClusterSlotLedger implements SlotLedger {
   }
 
   /** @return slots this node fired because their winner left before firing them */
-  public long takeovers() {
+  long takeovers() {
     return takeovers.get();
   }
 
   /** @return lost claims still watched for a takeover */
-  public int watching() {
+  int watching() {
     return watches.size();
   }
 

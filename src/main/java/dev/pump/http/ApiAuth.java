@@ -74,7 +74,7 @@ public final class ApiAuth implements Handler<RoutingContext> {
   }
 
   /** @return whether callers must present a bearer token */
-  public boolean requiresToken() {
+  boolean requiresToken() {
     return tokenDigest != null;
   }
 

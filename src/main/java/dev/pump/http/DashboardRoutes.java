@@ -54,7 +54,7 @@ public final class DashboardRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
 
   /** Path of the event stream. */
-  public static final String STREAM_PATH = ApiRouter.PREFIX + "/stream";
+  static final String STREAM_PATH = ApiRouter.PREFIX + "/stream";
   /** How often the stream sends the whole state. */
   static final long STATE_PERIOD_MS = 1000;
   /** Firings in each state message: the dashboard's table. */

@@ -81,7 +81,7 @@ public final class HttpErrors {
    * 503 {@code {"error": "shutting down: ..."}} with {@code Retry-After}: the answer to a fire that
    * arrives once shutdown has begun (another node, or this one restarted, will take it).
    */
-  public static void shuttingDown(RoutingContext ctx) {
+  static void shuttingDown(RoutingContext ctx) {
     ctx.response().putHeader("Retry-After", Integer.toString(SHUTDOWN_RETRY_AFTER_SECONDS));
     send(ctx, 503, "shutting down: not accepting fires; retry later");
   }
@@ -103,7 +103,7 @@ public final class HttpErrors {
    * Answers a request the HTTP decoder could not read, as Vert.x's default does (431 headers too
    * large, 414 request line too long, 400 otherwise) but in JSON, and closes the connection.
    */
-  public static void invalidRequest(HttpServerRequest request) {
+  static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     int status;
     String message;
@@ -125,7 +125,7 @@ public final class HttpErrors {
    * Answers a request of an HTTP version the server does not speak (an HTTP/2 preface, HTTP/3.0)
    * with 501 in JSON, and closes the connection.
    */
-  public static void unsupportedVersion(HttpServerRequest request) {
+  static void unsupportedVersion(HttpServerRequest request) {
     json(request.response().putHeader("Connection", "close"), 501,
       error("HTTP version not supported: this server speaks HTTP/1.1"))
       .onComplete(ar -> request.connection().close());
@@ -136,7 +136,7 @@ public final class HttpErrors {
    *
    * @return completes when the answer is written (or at once when there is none to write)
    */
-  public static Future<Void> requestTimeout(HttpServerRequest request, Duration timeout) {
+  static Future<Void> requestTimeout(HttpServerRequest request, Duration timeout) {
     HttpServerResponse response = request.response();
     if (response.ended() || response.headWritten()) {
       return Future.succeededFuture();

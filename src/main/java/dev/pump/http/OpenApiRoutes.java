@@ -31,7 +31,7 @@ public final class OpenApiRoutes {
   }
 
   /** @return the document, as served */
-  public static Buffer document() {
+  static Buffer document() {
     try (InputStream in = OpenApiRoutes.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is missing from the class path: a broken build");
