@@ -1,16 +1,10 @@
 package dev.pump;
 
 import dev.pump.http.ApiAuth;
-import dev.pump.http.ApiRouter;
-import dev.pump.http.ClusterRoutes;
-import dev.pump.http.DashboardRoutes;
 import dev.pump.http.FiringLog;
-import dev.pump.http.HealthRoutes;
-import dev.pump.http.HttpErrors;
+import dev.pump.http.HttpRoutes;
 import dev.pump.http.ManagementApi;
-import dev.pump.http.OpenApiRoutes;
 import dev.pump.http.PumpMetrics;
-import dev.pump.http.WebhookRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
@@ -34,9 +28,8 @@ import java.util.function.Supplier;
  * }</pre>
  * Routes are added to {@link PumpApplication#router()}, whose errors are JSON. Call once per application.
  *
- * <p>This class is the one place where routes are mounted: the application's own (JSON errors, webhooks) when
- * it is built, the service's here. Everything under {@code /api} is one sub-router ({@link ApiRouter}) with
- * its auth first and its failure handler.
+ * <p>The routes themselves are mounted in one place, {@link HttpRoutes}: the application's own (JSON errors,
+ * webhooks) when it is built, the service's from here.
  */
 public final class PumpRoutes {
 
@@ -69,17 +62,9 @@ public final class PumpRoutes {
     return mount(app, ApiAuth.create(apiToken), ManagementApi.DEFAULT_MAX_BODY_BYTES, registry, null).start();
   }
 
-  /**
-   * The router of every {@link PumpApplication}, made when it is built: JSON errors and
-   * {@code POST /webhooks/{name}}, refused with 503 once the application begins to close.
-   *
-   * @param maxBodyBytes webhook bodies larger than this are refused with 413
-   */
+  /** The router of every {@link PumpApplication}, made when it is built: see {@link HttpRoutes#applicationRouter}. */
   static Router applicationRouter(PumpApplication app, long maxBodyBytes) {
-    Router router = Router.router(app.vertx());
-    HttpErrors.install(router);
-    WebhookRoutes.mount(router, app::webhook, maxBodyBytes, app::isClosing);
-    return router;
+    return HttpRoutes.applicationRouter(app.vertx(), app::webhook, maxBodyBytes, app::isClosing);
   }
 
   /**
@@ -96,20 +81,10 @@ public final class PumpRoutes {
       app.onCycle((source, event, took, failed) -> metrics.onCycle(source.id(), source.pipeline().id(), took, failed));
       metrics.bindPipelines();
       metrics.bindBuildInfo(BuildInfo.version());
-      PumpMetrics.mountScrape(app.router(), registry);
-    } else {
-      PumpMetrics.mountScrape(app.router());
     }
     FiringLog firings = new FiringLog(app.vertx(), app, FiringLog.DEFAULT_CAPACITY);
     app.onCycle((source, event, took, failed) -> firings.recordOutcome(event.firing(), failed ? "failed" : "ran"));
-    Router root = app.router();
-    Router api = ApiRouter.mount(root, app.vertx(), auth);
-    ManagementApi.mount(api, app, maxBodyBytes, firings);
-    ClusterRoutes.mount(api, clusterState != null ? clusterState : () -> ClusterRoutes.notClustered(app.nodeId()));
-    DashboardRoutes.mount(root, api, app.vertx(), app, auth, firings,
-      clusterState == null ? null : () -> clusterState.get().getJsonArray("members"));
-    HealthRoutes.mount(root, app.vertx(), app, clusterState);
-    OpenApiRoutes.mount(root);
+    HttpRoutes.mountService(app.router(), app.vertx(), app, auth, maxBodyBytes, firings, registry, clusterState);
     return firings;
   }
 }

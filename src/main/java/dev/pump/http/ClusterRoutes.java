@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * [{"node": "<node id>", "self": true}]}}. This package does not know the cluster manager: the state
  * comes from a supplier ({@code dev.pump.cluster.ClusterMembers#snapshot} in the service).
  */
-public final class ClusterRoutes {
+final class ClusterRoutes {
 
   private ClusterRoutes() {
   }

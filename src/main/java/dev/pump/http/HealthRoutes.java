@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  * <p>Pipelines are looked up at request time: one registered after {@link #mount} gets its check on the
  * next request. Not behind {@link ApiAuth}: a load balancer or orchestrator must reach it.
  */
-public final class HealthRoutes {
+final class HealthRoutes {
 
   static final String CHECK_PREFIX = "pipeline.";
   /** The name of the optional cluster check. */

@@ -23,7 +23,7 @@ import java.time.Duration;
  * a JSON answer is written by hand ({@link #json}); routes that answer with a future use vertx-web's
  * {@code Route.respond}, which writes JSON the same way.
  */
-public final class HttpErrors {
+final class HttpErrors {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
 

@@ -15,7 +15,7 @@ import java.util.Objects;
  * {@code OpenApiContractTest} checks real responses of every route against it, so it stays true.
  * Not behind {@link ApiAuth}: it describes the API, it gives access to nothing.
  */
-public final class OpenApiRoutes {
+final class OpenApiRoutes {
 
   static final String RESOURCE = "/dev/pump/http/openapi.json";
   public static final String PATH = "/openapi.json";

@@ -59,7 +59,7 @@ import java.util.stream.Stream;
  * {@code {"error": "shutting down"}} with {@code Retry-After} instead (see {@link HttpErrors#shuttingDown}).
  * The answers never say more than the reason: not which signature was expected, nor the secret.
  */
-public final class WebhookRoutes {
+final class WebhookRoutes {
 
   /** What a delivery id ({@code webhook-id}, {@code X-GitHub-Delivery}) may be: it becomes the firing id. */
   private static final Pattern DELIVERY_ID = Pattern.compile("[\\x21-\\x7e]{1,256}");
