@@ -136,11 +136,6 @@ public final class FiringLog {
     return Future.all(unregistered).mapEmpty();
   }
 
-  /** @return how many entries are kept at most */
-  int capacity() {
-    return capacity;
-  }
-
   /**
    * @param n how many entries, at least 0
    * @return copies of the {@code n} most recent entries, newest first
