@@ -3,7 +3,6 @@ package dev.pump;
 import dev.pump.http.ApiAuth;
 import dev.pump.http.FiringLog;
 import dev.pump.http.HttpRoutes;
-import dev.pump.http.ManagementApi;
 import dev.pump.http.PumpMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -59,7 +58,7 @@ public final class PumpRoutes {
   public static Future<Void> mount(PumpApplication app, String apiToken, PrometheusMeterRegistry registry) {
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(apiToken, "apiToken");
-    return mount(app, ApiAuth.create(apiToken), ManagementApi.DEFAULT_MAX_BODY_BYTES, registry, null).start();
+    return mount(app, ApiAuth.create(apiToken), HttpRoutes.DEFAULT_MAX_BODY_BYTES, registry, null).start();
   }
 
   /** The router of every {@link PumpApplication}, made when it is built: see {@link HttpRoutes#applicationRouter}. */

@@ -16,10 +16,10 @@ import java.util.Objects;
  * ManagementApi.mount(api, view);                    // paths relative to /api: "/triggers", ...
  * }</pre>
  */
-public final class ApiRouter {
+final class ApiRouter {
 
   /** Where the sub-router is mounted. */
-  public static final String PREFIX = "/api";
+  static final String PREFIX = "/api";
 
   private ApiRouter() {
   }
@@ -30,7 +30,7 @@ public final class ApiRouter {
    * @param auth decides who is answered, before any route
    * @return the sub-router, to add routes to with paths relative to {@code /api}
    */
-  public static Router mount(Router root, Vertx vertx, ApiAuth auth) {
+  static Router mount(Router root, Vertx vertx, ApiAuth auth) {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(auth, "auth");
     Router api = Router.router(Objects.requireNonNull(vertx, "vertx"));

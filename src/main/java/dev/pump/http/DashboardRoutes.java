@@ -49,7 +49,7 @@ import java.util.function.Supplier;
  * </ul>
  * The page's cron playground asks {@code /api/cron/next} and {@code /api/cron/describe} ({@link CronRoutes}).
  */
-public final class DashboardRoutes {
+final class DashboardRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
 
@@ -95,7 +95,7 @@ public final class DashboardRoutes {
    *     once a second; {@code null} when the node is not clustered (the page then hides the section)
    * @throws IllegalStateException when the page's files are missing from the class path
    */
-  public static void mount(Router root, Router api, Vertx vertx, PumpView view, ApiAuth auth, FiringLog log,
+  static void mount(Router root, Router api, Vertx vertx, PumpView view, ApiAuth auth, FiringLog log,
                            Supplier<JsonArray> members) {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(api, "api");

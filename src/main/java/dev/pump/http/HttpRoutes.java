@@ -32,6 +32,9 @@ import java.util.function.Supplier;
  */
 public final class HttpRoutes {
 
+  /** The body limit of {@code /api} POSTs when none is given: 1 MiB, as {@code http.maxBodyBytes}. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
   private HttpRoutes() {
   }
 

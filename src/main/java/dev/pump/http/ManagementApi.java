@@ -38,10 +38,7 @@ import java.util.function.Function;
  * </ul>
  * An unknown trigger or pipeline id answers 404 {@code {"error": "no trigger 'x'"}}.
  */
-public final class ManagementApi {
-
-  /** Body limit of {@link #mount(Router, PumpView)}: 1 MiB, as http.maxBodyBytes. */
-  public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+final class ManagementApi {
 
   /** Firings listed by {@code GET /api/triggers/{id}} as {@code "recentFirings"}. */
   static final int RECENT_FIRINGS = 20;
@@ -55,8 +52,8 @@ public final class ManagementApi {
   }
 
   /** Like {@link #mount(Router, PumpView, long, FiringLog)} with a body limit of 1 MiB and no firing log. */
-  public static void mount(Router api, PumpView view) {
-    mount(api, view, DEFAULT_MAX_BODY_BYTES, null);
+  static void mount(Router api, PumpView view) {
+    mount(api, view, HttpRoutes.DEFAULT_MAX_BODY_BYTES, null);
   }
 
   /**
@@ -67,7 +64,7 @@ public final class ManagementApi {
    * @param firings where {@code GET /api/triggers/{id}} reads the trigger's last {@value #RECENT_FIRINGS}
    *     firings, listed as {@code "recentFirings"} (newest first); {@code null}: no {@code "recentFirings"}
    */
-  public static void mount(Router api, PumpView view, long maxBodyBytes, FiringLog firings) {
+  static void mount(Router api, PumpView view, long maxBodyBytes, FiringLog firings) {
     Objects.requireNonNull(api, "api");
     if (maxBodyBytes < 0) {
       throw new IllegalArgumentException("maxBodyBytes must be >= 0, got " + maxBodyBytes);

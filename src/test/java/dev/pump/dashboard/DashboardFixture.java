@@ -2,10 +2,8 @@ package dev.pump.dashboard;
 
 import dev.pump.PumpApplication;
 import dev.pump.http.ApiAuth;
-import dev.pump.http.ApiRouter;
-import dev.pump.http.DashboardRoutes;
 import dev.pump.http.FiringLog;
-import dev.pump.http.ManagementApi;
+import dev.pump.http.HttpRoutes;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.testing.RecordingSource;
 import dev.pump.trigger.CronTrigger;
@@ -13,7 +11,6 @@ import dev.pump.trigger.WebhookTrigger;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 
 import java.time.ZoneId;
 import java.util.List;
@@ -58,9 +55,9 @@ final class DashboardFixture implements AutoCloseable {
 
     ApiAuth auth = ApiAuth.create(token);
     log = new FiringLog(app.vertx(), app, FiringLog.DEFAULT_CAPACITY);
-    Router api = ApiRouter.mount(app.router(), app.vertx(), auth);
-    ManagementApi.mount(api, app, ManagementApi.DEFAULT_MAX_BODY_BYTES, log);
-    DashboardRoutes.mount(app.router(), api, app.vertx(), app, auth, log, members);
+    // the service's routes; a cluster state holding only the members the page shows
+    HttpRoutes.mountService(app.router(), app.vertx(), app, auth, HttpRoutes.DEFAULT_MAX_BODY_BYTES, log, null,
+      members == null ? null : () -> new JsonObject().put("members", members.get()));
     app.start().await();
     log.start().await();
     port = app.listen(0, "127.0.0.1").await().actualPort();
