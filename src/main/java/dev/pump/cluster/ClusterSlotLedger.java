@@ -105,7 +105,8 @@ public final class ClusterSlotLedger implements SlotLedger {
                            InstantSource clock) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     if (clusterManager == null && vertx.isClustered()) {
-      throw new IllegalArgumentException("clusterManager is required on a clustered Vert.x: pass the one it was built with");
+      throw new IllegalArgumentException(
+        "clusterManager is required on a clustered Vert.x: pass the one it was built with");
     }
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(takeoverWindow, "takeoverWindow");

@@ -77,7 +77,8 @@ final class ManagementApi {
     post(api, "/triggers/:id/resume", routes::requireTrigger, maxBodyBytes, ctx -> routes.pauseOrResume(ctx, false));
     BackfillRoutes.mount(api, view, maxBodyBytes);
 
-    api.get("/pipelines").respond(ctx -> ok(new JsonArray(view.pipelines().stream().map(routes::pipelineJson).toList())));
+    api.get("/pipelines")
+      .respond(ctx -> ok(new JsonArray(view.pipelines().stream().map(routes::pipelineJson).toList())));
     api.get("/pipelines/:id").respond(ctx -> ok(routes.pipelineJson(routes.pipeline(ctx))));
     post(api, "/pipelines/:id/clear-error", routes::requirePipeline, maxBodyBytes, routes::clearError);
 

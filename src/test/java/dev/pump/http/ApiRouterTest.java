@@ -59,7 +59,8 @@ class ApiRouterTest {
 
   @Test
   void mountRefusesMissingArguments(Vertx vertx) {
-    assertThatNullPointerException().isThrownBy(() -> ApiRouter.mount(null, vertx, ApiAuth.create(""))).withMessage("root");
+    assertThatNullPointerException().isThrownBy(() -> ApiRouter.mount(null, vertx, ApiAuth.create("")))
+      .withMessage("root");
     assertThatNullPointerException().isThrownBy(() -> ApiRouter.mount(Router.router(vertx), vertx, null))
       .withMessage("auth");
   }

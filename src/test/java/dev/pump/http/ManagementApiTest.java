@@ -28,7 +28,8 @@ class ManagementApiTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    pump = PumpFixture.start(vertx, f -> ManagementApi.mount(ApiRouter.mount(f.app.router(), vertx, ApiAuth.create(null)), f.app, 64, null));
+    pump = PumpFixture.start(vertx,
+      f -> ManagementApi.mount(ApiRouter.mount(f.app.router(), vertx, ApiAuth.create(null)), f.app, 64, null));
   }
 
   @AfterEach
