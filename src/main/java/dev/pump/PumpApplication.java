@@ -1,11 +1,8 @@
 package dev.pump;
 
-import dev.pump.cluster.ClusterReplayWindow;
 import dev.pump.config.Kinds;
-import dev.pump.http.HttpErrors;
 import dev.pump.http.PumpView;
 import dev.pump.http.SlowClients;
-import dev.pump.http.WebhookRoutes;
 import dev.pump.journal.FireJournal;
 import dev.pump.pipeline.Durability;
 import dev.pump.pipeline.Pipeline;
@@ -138,11 +135,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     this.journalSegmentBytes = builder.journalSegmentBytes;
     this.pubSub = new PubSub(vertx);
     this.timeSchedulers = new TimeSchedulers(vertx, clock);
-    this.router = Router.router(vertx);
-    HttpErrors.install(router);
-    // clustered: one replay window for every node, so a delivery accepted here is a replay everywhere
-    WebhookRoutes.mount(router, this::webhook, builder.maxBodyBytes, this::isClosing,
-      vertx.isClustered() ? new ClusterReplayWindow(vertx, nodeId) : null);
+    this.router = PumpRoutes.applicationRouter(this, builder.maxBodyBytes);
   }
 
   /** An application on a Vert.x instance of its own, closed with the application. */
@@ -187,6 +180,19 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   @Override
   public TimeSchedulers timeSchedulers() {
     return timeSchedulers;
+  }
+
+  /**
+   * Fires now, on every event loop, the slots of time triggers that are due by the application's clock, as
+   * the timers would: what db-scheduler's {@code ManualScheduler.runAnyDueExecutions()} does. For tests that
+   * move a {@link dev.pump.testing.SettableClock} given to {@link Builder#clock} and do not want to wait for
+   * the clock watch, which notices a moved clock within a second. A slot is never fired early, nor twice.
+   *
+   * @return completes once every event loop has fired its due slots (and the triggers' fire listeners,
+   *     {@link #onFire}, have run); the cycles they cause run afterwards, on the sources' workers
+   */
+  public Future<Void> runDue() {
+    return timeSchedulers.runDue();
   }
 
   /** @return the face of the event bus that fires pub/sub triggers */

@@ -1,17 +1,15 @@
 package dev.pump;
 
+import dev.pump.cluster.ClusterReplayWindow;
 import dev.pump.http.ApiAuth;
-import dev.pump.http.ClusterRoutes;
-import dev.pump.http.DashboardRoutes;
 import dev.pump.http.FiringLog;
-import dev.pump.http.HealthRoutes;
-import dev.pump.http.ManagementApi;
-import dev.pump.http.OpenApiRoutes;
+import dev.pump.http.HttpRoutes;
 import dev.pump.http.PumpMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -29,6 +27,9 @@ import java.util.function.Supplier;
  * myRouter.route("/*").subRouter(app.router());      // after your own routes; or app.listen(port, host)
  * }</pre>
  * Routes are added to {@link PumpApplication#router()}, whose errors are JSON. Call once per application.
+ *
+ * <p>The routes themselves are mounted in one place, {@link HttpRoutes}: the application's own (JSON errors,
+ * webhooks) when it is built, the service's from here.
  */
 public final class PumpRoutes {
 
@@ -58,7 +59,14 @@ public final class PumpRoutes {
   public static Future<Void> mount(PumpApplication app, String apiToken, PrometheusMeterRegistry registry) {
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(apiToken, "apiToken");
-    return mount(app, ApiAuth.create(apiToken), ManagementApi.DEFAULT_MAX_BODY_BYTES, registry, null).start();
+    return mount(app, ApiAuth.create(apiToken), HttpRoutes.DEFAULT_MAX_BODY_BYTES, registry, null).start();
+  }
+
+  /** The router of every {@link PumpApplication}, made when it is built: see {@link HttpRoutes#applicationRouter}. */
+  static Router applicationRouter(PumpApplication app, long maxBodyBytes) {
+    // clustered: one replay window for every node, so a delivery accepted here is a replay everywhere
+    return HttpRoutes.applicationRouter(app.vertx(), app::webhook, maxBodyBytes, app::isClosing,
+      app.vertx().isClustered() ? new ClusterReplayWindow(app.vertx(), app.nodeId()) : null);
   }
 
   /**
@@ -78,19 +86,10 @@ public final class PumpRoutes {
       if (clusterState != null) {
         metrics.bindCluster(clusterState);
       }
-      PumpMetrics.mountScrape(app.router(), registry);
-    } else {
-      PumpMetrics.mountScrape(app.router());
     }
     FiringLog firings = new FiringLog(app.vertx(), app, FiringLog.DEFAULT_CAPACITY);
     app.onCycle((source, event, took, failed) -> firings.recordOutcome(event.firing(), failed ? "failed" : "ran"));
-    ManagementApi.mount(app.router(), app, auth, maxBodyBytes, firings);
-    DashboardRoutes.mount(app.router(), app.vertx(), app, auth, firings,
-      clusterState == null ? null : () -> clusterState.get().getJsonArray("members"));
-    HealthRoutes.mount(app.router(), app.vertx(), app, clusterState);
-    OpenApiRoutes.mount(app.router());
-    ClusterRoutes.mount(app.router(), auth,
-      clusterState != null ? clusterState : () -> ClusterRoutes.notClustered(app.nodeId()));
+    HttpRoutes.mountService(app.router(), app.vertx(), app, auth, maxBodyBytes, firings, registry, clusterState);
     return firings;
   }
 }

@@ -12,6 +12,7 @@ import dev.pump.config.PumpConfig;
 import dev.pump.http.ApiAuth;
 import dev.pump.http.FiringLog;
 import dev.pump.http.PumpMetrics;
+import dev.pump.trigger.FlowOwners;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -165,11 +167,11 @@ public final class PumpService {
         + failure.getMessage(), failure)))
       .compose(vertx -> {
         parts.vertx = vertx;
-        ClusterQuorum clusterQuorum = new ClusterQuorum(vertx, quorum);
+        ClusterQuorum clusterQuorum = new ClusterQuorum(manager, quorum);
         Clustering clustering = new Clustering(cluster.nodeId(),
-          new ClusterSlotLedger(vertx, cluster.nodeId(), cluster.takeoverWindow(), clusterQuorum),
-          new ClusterMembers(vertx, cluster.name(), cluster.nodeId(), cluster.host() + ":" + cluster.port(),
-            clusterQuorum), clusterQuorum);
+          new ClusterSlotLedger(vertx, manager, cluster.nodeId(), cluster.takeoverWindow(), clusterQuorum),
+          new ClusterMembers(vertx, manager, cluster.name(), cluster.nodeId(), cluster.host() + ":" + cluster.port(),
+            clusterQuorum), clusterQuorum, HazelcastFlowOwners.of(manager));
         parts.clustering = clustering;
         LOG.info("Joined cluster {} as node '{}' with {} member(s); quorum {}", where, cluster.nodeId(),
           clustering.members().members().size(), quorum);
@@ -184,7 +186,9 @@ public final class PumpService {
   }
 
   /** The parts of a clustered service; {@link #leave()} before the application closes. */
-  private record Clustering(String nodeId, ClusterSlotLedger ledger, ClusterMembers members, ClusterQuorum quorum) {
+  /** @param flowOwners who decides a flow-control key; empty with another cluster manager than Hazelcast */
+  private record Clustering(String nodeId, ClusterSlotLedger ledger, ClusterMembers members, ClusterQuorum quorum,
+                            Optional<FlowOwners> flowOwners) {
     /** From here on this node takes no slot over: it is going away. */
     Future<Void> leave() {
       quorum.stop();
@@ -236,7 +240,7 @@ public final class PumpService {
     } else {
       builder.nodeId(clustering.nodeId()).slotLedger(clustering.ledger());
       // the key's owner decides its flow control; another cluster manager than Hazelcast: each node alone
-      HazelcastFlowOwners.of(vertx).ifPresentOrElse(builder::flowOwners, () -> LOG.warn(
+      clustering.flowOwners().ifPresentOrElse(builder::flowOwners, () -> LOG.warn(
         "The cluster manager is not Hazelcast: flow control (flow:) of event triggers is decided per node"));
     }
     PumpApplication app = PumpAssembler.assemble(config, builder);

@@ -2,7 +2,6 @@ package dev.pump.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -53,24 +52,27 @@ public final class ClusterMembers {
 
   /**
    * @param vertx a clustered Vert.x instance
+   * @param clusterManager the manager {@code vertx} was built with: membership comes from it
    * @param clusterName shown as {@code name}
    * @param nodeId this node's readable name, as in trigger events
    * @param address where this node's cluster manager listens, e.g. {@code 10.0.0.1:5701}; shown only
    * @throws IllegalArgumentException when {@code vertx} is not clustered
    */
-  public ClusterMembers(Vertx vertx, String clusterName, String nodeId, String address) {
-    this(vertx, clusterName, nodeId, address, null);
+  public ClusterMembers(Vertx vertx, ClusterManager clusterManager, String clusterName, String nodeId, String address) {
+    this(vertx, clusterManager, clusterName, nodeId, address, null);
   }
 
   /**
-   * Like {@link #ClusterMembers(Vertx, String, String, String)}, with the quorum shown in {@link #snapshot()}.
+   * Like {@link #ClusterMembers(Vertx, ClusterManager, String, String, String)}, with the quorum shown in
+   * {@link #snapshot()}.
    *
    * @param quorum {@code null} for none
    */
-  public ClusterMembers(Vertx vertx, String clusterName, String nodeId, String address, ClusterQuorum quorum) {
+  public ClusterMembers(Vertx vertx, ClusterManager clusterManager, String clusterName, String nodeId, String address,
+                        ClusterQuorum quorum) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
-    this.clusterManager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
-    if (clusterManager == null) {
+    this.clusterManager = Objects.requireNonNull(clusterManager, "clusterManager");
+    if (!vertx.isClustered()) {
       throw new IllegalArgumentException("ClusterMembers needs a clustered Vert.x instance");
     }
     this.clusterName = Objects.requireNonNull(clusterName, "clusterName");
@@ -133,7 +135,7 @@ public final class ClusterMembers {
   }
 
   /** @return whether this node is an active member of the cluster */
-  public boolean isActive() {
+  boolean isActive() {
     return clusterManager.isActive() && clusterManager.getNodes().contains(clusterManager.getNodeId());
   }
 

@@ -1,7 +1,6 @@
 package dev.pump.cluster;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -43,20 +42,20 @@ public final class ClusterQuorum {
   private Vertx watchedOn; // guarded by this
 
   /**
-   * @param vertx a clustered Vert.x instance
+   * @param clusterManager the manager a clustered Vert.x was built with: who is a member comes from it
    * @param required the fewest members, this one included, that make a quorum; at least 1
-   * @throws IllegalArgumentException when {@code vertx} is not clustered or {@code required} is below 1
+   * @throws IllegalArgumentException when {@code clusterManager} is null (Vert.x not clustered) or
+   *     {@code required} is below 1
    */
-  public ClusterQuorum(Vertx vertx, int required) {
-    this(vertx, required, InstantSource.system());
+  public ClusterQuorum(ClusterManager clusterManager, int required) {
+    this(clusterManager, required, InstantSource.system());
   }
 
-  ClusterQuorum(Vertx vertx, int required, InstantSource clock) {
-    Objects.requireNonNull(vertx, "vertx");
-    this.clusterManager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+  ClusterQuorum(ClusterManager clusterManager, int required, InstantSource clock) {
     if (clusterManager == null) {
-      throw new IllegalArgumentException("ClusterQuorum needs a clustered Vert.x instance");
+      throw new IllegalArgumentException("ClusterQuorum needs the cluster manager of a clustered Vert.x instance");
     }
+    this.clusterManager = clusterManager;
     if (required < 1) {
       throw new IllegalArgumentException("quorum must be at least 1, got " + required);
     }

@@ -6,7 +6,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.spi.cluster.ClusterManager;
 import org.slf4j.Logger;
@@ -110,41 +109,56 @@ public final class ClusterSlotLedger implements SlotLedger {
   private volatile boolean closed;
 
   /**
-   * Like {@link #ClusterSlotLedger(Vertx, String, Duration, ClusterQuorum, InstantSource)} without a quorum, on the
+   * Like {@link #ClusterSlotLedger(Vertx, ClusterManager, String, Duration, ClusterQuorum, InstantSource)} without a
+   * quorum, on the system clock.
+   */
+  public ClusterSlotLedger(Vertx vertx, ClusterManager clusterManager, String nodeId, Duration takeoverWindow) {
+    this(vertx, clusterManager, nodeId, takeoverWindow, null, InstantSource.system());
+  }
+
+  /**
+   * Like {@link #ClusterSlotLedger(Vertx, ClusterManager, String, Duration, ClusterQuorum, InstantSource)} on the
    * system clock.
    */
-  public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow) {
-    this(vertx, nodeId, takeoverWindow, null, InstantSource.system());
+  public ClusterSlotLedger(Vertx vertx, ClusterManager clusterManager, String nodeId, Duration takeoverWindow,
+                           ClusterQuorum quorum) {
+    this(vertx, clusterManager, nodeId, takeoverWindow, quorum, InstantSource.system());
   }
 
-  /** Like {@link #ClusterSlotLedger(Vertx, String, Duration, ClusterQuorum, InstantSource)} on the system clock. */
-  public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow, ClusterQuorum quorum) {
-    this(vertx, nodeId, takeoverWindow, quorum, InstantSource.system());
-  }
-
-  /** Like {@link #ClusterSlotLedger(Vertx, String, Duration, ClusterQuorum, InstantSource)} without a quorum. */
-  public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow, InstantSource clock) {
-    this(vertx, nodeId, takeoverWindow, null, clock);
+  /**
+   * Like {@link #ClusterSlotLedger(Vertx, ClusterManager, String, Duration, ClusterQuorum, InstantSource)} without a
+   * quorum.
+   */
+  public ClusterSlotLedger(Vertx vertx, ClusterManager clusterManager, String nodeId, Duration takeoverWindow,
+                           InstantSource clock) {
+    this(vertx, clusterManager, nodeId, takeoverWindow, null, clock);
   }
 
   /**
    * @param vertx a clustered Vert.x instance (any cluster manager), or a plain one for local maps
+   * @param clusterManager the manager {@code vertx} was built with, which tells who is still a member;
+   *     {@code null} only when {@code vertx} is not clustered
    * @param nodeId this node's readable name, as in trigger events; stored with each claim it wins
    * @param takeoverWindow how old a slot may be, by {@code clock}, and still be taken over; zero for never
    * @param quorum claims are made only while it is present; {@code null} for none (each side of a network
    *     partition then fires every slot)
    * @param clock decides only how old a slot is; slots themselves come from the triggers
    */
-  public ClusterSlotLedger(Vertx vertx, String nodeId, Duration takeoverWindow, ClusterQuorum quorum,
+  public ClusterSlotLedger(Vertx vertx, ClusterManager clusterManager, String nodeId, Duration takeoverWindow,
+                           ClusterQuorum quorum,
                            InstantSource clock) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
+    if (clusterManager == null && vertx.isClustered()) {
+      throw new IllegalArgumentException(
+        "clusterManager is required on a clustered Vert.x: pass the one it was built with");
+    }
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(takeoverWindow, "takeoverWindow");
     if (takeoverWindow.isNegative()) {
       throw new IllegalArgumentException("takeoverWindow must not be negative, got " + takeoverWindow);
     }
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.clusterManager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+    this.clusterManager = clusterManager;
     this.memberId = clusterManager == null ? "local" : clusterManager.getNodeId();
     this.claimValue = memberId + " " + nodeId;
     this.takeoverWindow = takeoverWindow;
@@ -163,7 +177,7 @@ public final class ClusterSlotLedger implements SlotLedger {
   }
 
   /** @return slots this node fired because their winner left before firing them */
-  public long takeovers() {
+  long takeovers() {
     return takeovers.get();
   }
 
@@ -173,7 +187,7 @@ public final class ClusterSlotLedger implements SlotLedger {
   }
 
   /** @return lost claims still watched for a takeover */
-  public int watching() {
+  int watching() {
     return watches.size();
   }
 

@@ -5,7 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.Partition;
 import dev.pump.trigger.FlowOwners;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.Objects;
@@ -35,14 +35,12 @@ public final class HazelcastFlowOwners implements FlowOwners {
   }
 
   /**
-   * @param vertx a Vert.x instance clustered by {@code vertx-hazelcast}, joined
-   * @return the owners, or empty for a Vert.x instance with another cluster manager (or none): its nodes then
-   *     keep flow-control state each for itself
+   * @param clusterManager the manager a clustered Vert.x was built with, joined
+   * @return the owners, or empty for another cluster manager than {@code vertx-hazelcast}'s (or none): the
+   *     nodes then keep flow-control state each for itself
    */
-  public static Optional<FlowOwners> of(Vertx vertx) {
-    Objects.requireNonNull(vertx, "vertx");
-    if (vertx instanceof VertxInternal internal && internal.clusterManager() instanceof HazelcastClusterManager manager
-      && manager.getHazelcastInstance() != null) {
+  public static Optional<FlowOwners> of(ClusterManager clusterManager) {
+    if (clusterManager instanceof HazelcastClusterManager manager && manager.getHazelcastInstance() != null) {
       return Optional.of(new HazelcastFlowOwners(manager.getHazelcastInstance()));
     }
     return Optional.empty();

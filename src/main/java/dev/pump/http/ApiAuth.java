@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -43,9 +44,12 @@ public final class ApiAuth implements Handler<RoutingContext> {
 
   /** SHA-256 of the token, or null: loopback only. */
   private final byte[] tokenDigest;
+  /** The one path that also takes the token as {@code ?access_token=}, or null. */
+  private final String queryTokenPath;
 
-  private ApiAuth(byte[] tokenDigest) {
+  private ApiAuth(byte[] tokenDigest, String queryTokenPath) {
     this.tokenDigest = tokenDigest;
+    this.queryTokenPath = queryTokenPath;
   }
 
   /**
@@ -54,13 +58,23 @@ public final class ApiAuth implements Handler<RoutingContext> {
    */
   public static ApiAuth create(String token) {
     if (token == null || token.isBlank()) {
-      return new ApiAuth(null);
+      return new ApiAuth(null, null);
     }
-    return new ApiAuth(sha256(token.strip()));
+    return new ApiAuth(sha256(token.strip()), null);
+  }
+
+  /**
+   * The same rules, where a request for {@code path} without an {@code Authorization} header may also
+   * send the token as {@code ?access_token=<token>}, checked exactly as the header is: a browser's
+   * {@code EventSource} cannot send headers, so the dashboard's event stream needs it. A URL can end up in a
+   * proxy's log, so no other path takes it.
+   */
+  ApiAuth acceptingQueryTokenOn(String path) {
+    return new ApiAuth(tokenDigest, Objects.requireNonNull(path, "path"));
   }
 
   /** @return whether callers must present a bearer token */
-  public boolean requiresToken() {
+  boolean requiresToken() {
     return tokenDigest != null;
   }
 
@@ -69,7 +83,12 @@ public final class ApiAuth implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     SocketAddress peer = ctx.request().connection().remoteAddress();
     String remoteIp = peer == null ? null : peer.hostAddress();
-    Optional<Refusal> refusal = check(remoteIp, ctx.request().getHeader("Authorization"));
+    String authorization = ctx.request().getHeader("Authorization");
+    if (authorization == null && queryTokenPath != null && queryTokenPath.equals(ctx.normalizedPath())) {
+      String queryToken = ctx.queryParams().get("access_token");
+      authorization = queryToken == null ? null : BEARER + queryToken;
+    }
+    Optional<Refusal> refusal = check(remoteIp, authorization);
     if (refusal.isEmpty()) {
       ctx.next();
       return;

@@ -3,19 +3,20 @@ package dev.pump.http;
 import dev.pump.trigger.Backfill;
 import dev.pump.trigger.TimeTrigger;
 import dev.pump.trigger.Trigger;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * Backfill of a time trigger's past slots, under the management API (behind its auth):
+ * Backfill of a time trigger's past slots, routes of the {@code /api} sub-router (behind its auth):
  * <ul>
  *   <li>{@code POST /api/triggers/{id}/backfill {"from": ISO, "to": ISO, "rate": 10}}: starts firing every
  *       slot in {@code [from, to)} once, oldest first, {@code rate} per second (default
@@ -30,7 +31,7 @@ import java.util.Optional;
 final class BackfillRoutes {
 
   private static final List<String> FIELDS = List.of("from", "to", "rate");
-  private static final String PATH = "/api/triggers/:id/backfill";
+  private static final String PATH = "/triggers/:id/backfill";
 
   private final PumpView view;
 
@@ -38,81 +39,58 @@ final class BackfillRoutes {
     this.view = view;
   }
 
-  static void mount(Router router, PumpView view, long maxBodyBytes) {
+  /** Adds the three routes to the {@code /api} sub-router; a thrown {@link IllegalArgumentException} answers 400. */
+  static void mount(Router api, PumpView view, long maxBodyBytes) {
     BackfillRoutes routes = new BackfillRoutes(view);
-    router.post(PATH).handler(routes::requireTimeTrigger);
-    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(routes::start);
-    router.get(PATH).handler(routes::requireTimeTrigger).handler(routes::progress);
-    router.delete(PATH).handler(routes::requireTimeTrigger).handler(routes::cancel);
+    api.post(PATH).handler(routes::requireTimeTrigger);
+    api.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).respond(routes::start);
+    api.get(PATH).handler(routes::requireTimeTrigger).respond(routes::progress);
+    api.delete(PATH).handler(routes::requireTimeTrigger).respond(routes::cancel);
   }
 
   private void requireTimeTrigger(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    Optional<Trigger> trigger = view.trigger(id);
-    if (trigger.isEmpty()) {
-      HttpErrors.send(ctx, 404, "no trigger '" + id + "'");
-    } else if (!(trigger.get() instanceof TimeTrigger time)) {
-      HttpErrors.send(ctx, 400, "trigger '" + id + "' is a " + trigger.get().type()
+    Trigger trigger = view.trigger(id).orElseThrow(() -> new HttpException(404, "no trigger '" + id + "'"));
+    if (!(trigger instanceof TimeTrigger time)) {
+      throw new IllegalArgumentException("trigger '" + id + "' is a " + trigger.type()
         + " trigger: only time triggers (cron, periodic) have slots to backfill");
-    } else {
-      ctx.put(TimeTrigger.class.getName(), time);
-      ctx.next();
     }
+    ctx.put(TimeTrigger.class.getName(), time);
+    ctx.next();
   }
 
-  private void start(RoutingContext ctx) {
+  private Future<JsonObject> start(RoutingContext ctx) {
     TimeTrigger trigger = ctx.get(TimeTrigger.class.getName());
-    Instant from;
-    Instant to;
-    int rate;
-    try {
-      JsonObject body = WebhookRoutes.parseBody(ctx.body().buffer());
-      for (String field : body.fieldNames()) {
-        if (!FIELDS.contains(field)) {
-          throw new IllegalArgumentException(field + ": unknown field (known fields: " + String.join(", ", FIELDS) + ")");
-        }
+    JsonObject body = WebhookRoutes.parseBody(ctx.body().buffer());
+    for (String field : body.fieldNames()) {
+      if (!FIELDS.contains(field)) {
+        throw new IllegalArgumentException(field + ": unknown field (known fields: " + String.join(", ", FIELDS) + ")");
       }
-      from = instant(body, "from");
-      to = instant(body, "to");
-      rate = rate(body);
-    } catch (IllegalArgumentException e) {
-      HttpErrors.send(ctx, 400, e.getMessage());
-      return;
     }
-    trigger.backfill(from, to, rate).onComplete(ar -> {
-      if (ar.succeeded()) {
-        send(ctx, 202, ar.result().toJson());
-      } else if (ar.cause() instanceof IllegalArgumentException e) {
-        HttpErrors.send(ctx, 400, e.getMessage());
-      } else if (ar.cause() instanceof IllegalStateException e) {
-        HttpErrors.send(ctx, 409, e.getMessage());
-      } else {
-        ctx.fail(ar.cause());
-      }
-    });
+    Instant from = instant(body, "from");
+    Instant to = instant(body, "to");
+    int rate = rate(body);
+    return trigger.backfill(from, to, rate)
+      .recover(failure -> Future.failedFuture(failure instanceof IllegalStateException running
+        ? new HttpException(409, running.getMessage()) : failure))
+      .map(backfill -> {
+        ctx.response().setStatusCode(202);
+        return backfill.toJson();
+      });
   }
 
-  private void progress(RoutingContext ctx) {
+  private Future<JsonObject> progress(RoutingContext ctx) {
     TimeTrigger trigger = ctx.get(TimeTrigger.class.getName());
-    Optional<Backfill> backfill = trigger.lastBackfill();
-    if (backfill.isEmpty()) {
-      HttpErrors.send(ctx, 404, "trigger '" + trigger.id() + "' has no backfill");
-    } else {
-      send(ctx, 200, backfill.get().toJson());
-    }
+    return Future.succeededFuture(trigger.lastBackfill().orElseThrow(() -> noBackfill(trigger)).toJson());
   }
 
-  private void cancel(RoutingContext ctx) {
+  private Future<JsonObject> cancel(RoutingContext ctx) {
     TimeTrigger trigger = ctx.get(TimeTrigger.class.getName());
-    trigger.cancelBackfill().onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-      } else if (ar.result().isEmpty()) {
-        HttpErrors.send(ctx, 404, "trigger '" + trigger.id() + "' has no backfill");
-      } else {
-        send(ctx, 200, ar.result().get().toJson());
-      }
-    });
+    return trigger.cancelBackfill().map(cancelled -> cancelled.orElseThrow(() -> noBackfill(trigger)).toJson());
+  }
+
+  private static HttpException noBackfill(TimeTrigger trigger) {
+    return new HttpException(404, "trigger '" + trigger.id() + "' has no backfill");
   }
 
   private static Instant instant(JsonObject body, String field) {
@@ -141,9 +119,5 @@ final class BackfillRoutes {
     }
     throw new IllegalArgumentException("rate: must be a whole number of slots per second from 1 to "
       + Backfill.MAX_RATE + ", got " + value);
-  }
-
-  private static void send(RoutingContext ctx, int status, JsonObject json) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json.encode());
   }
 }

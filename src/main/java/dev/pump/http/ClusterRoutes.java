@@ -1,5 +1,6 @@
 package dev.pump.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -8,7 +9,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /api/cluster}, behind {@link ApiAuth}: the cluster as this node sees it.
+ * {@code GET /api/cluster}, a route of the {@code /api} sub-router (behind {@link ApiAuth}): the cluster as this
+ * node sees it.
  * <pre>{@code
  * {"enabled": true, "name": "vertx-pump", "node": "127.0.0.1:5701", "memberId": "3f2a...", "active": true,
  *  "safe": true, "size": 3,
@@ -18,23 +20,19 @@ import java.util.function.Supplier;
  * [{"node": "<node id>", "self": true}]}}. This package does not know the cluster manager: the state
  * comes from a supplier ({@code dev.pump.cluster.ClusterMembers#snapshot} in the service).
  */
-public final class ClusterRoutes {
-
-  public static final String PATH = "/api/cluster";
+final class ClusterRoutes {
 
   private ClusterRoutes() {
   }
 
   /**
+   * @param api the router of {@link ApiRouter#mount}
    * @param state asked on every request, on the event loop: must not block
    */
-  public static void mount(Router router, ApiAuth auth, Supplier<JsonObject> state) {
-    Objects.requireNonNull(router, "router");
-    Objects.requireNonNull(auth, "auth");
+  public static void mount(Router api, Supplier<JsonObject> state) {
+    Objects.requireNonNull(api, "api");
     Objects.requireNonNull(state, "state");
-    router.get(PATH).handler(auth).handler(ctx -> ctx.response()
-      .putHeader("Content-Type", "application/json")
-      .end(state.get().encode()));
+    api.get("/cluster").respond(ctx -> Future.succeededFuture(state.get()));
   }
 
   /** The answer of a node that is not clustered. */

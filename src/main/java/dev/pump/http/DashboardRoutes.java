@@ -10,7 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -19,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -27,7 +25,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,24 +38,24 @@ import java.util.function.Supplier;
  *   <li>{@code GET /} redirects to {@code /ui/}, which serves {@code webroot/index.html}; {@code /ui/app.js},
  *       {@code /ui/app.css} and {@code /ui/favicon.svg} are its assets. Not behind {@link ApiAuth}: the page
  *       holds no data, it asks {@code /api/*} for it.</li>
- *   <li>{@code GET /api/stream}: Server-Sent Events, behind the same {@link ApiAuth} as {@code /api/*}. An
+ *   <li>{@code GET /api/stream}: Server-Sent Events, a route of the {@code /api} sub-router ({@link ApiRouter}),
+ *       behind its {@link ApiAuth} like every other. An
  *       {@code event: state} at once and every second: {@code {"now", "node", "tokenRequired", "triggers"
  *       (snapshots with "schedule": the schedule in words), "pipelines" (snapshots with "sources"), "firings"
  *       (the last 50, newest first), "timeline" (see FiringLog#timeline), "members" (null when not
  *       clustered)}}; an {@code event: firing} with each new firing as it happens. Since a browser's
- *       {@code EventSource} cannot send headers, this route alone also accepts the token as
- *       {@code ?access_token=<token>}, checked exactly as the header is (digest compared in constant time).
- *       A URL can end up in a proxy's log: the page sends the header everywhere else.</li>
- *   <li>{@code GET /api/cron/describe?expr=E}: {@code {"expr", "description"}}, the expression in words, or 400
- *       {@code {"error": "expr: ..."}} with the message {@code /api/cron/next} gives.</li>
+ *       {@code EventSource} cannot send headers, the API's auth accepts the token on this route alone also as
+ *       {@code ?access_token=<token>} ({@link ApiAuth#acceptingQueryTokenOn}). A URL can end up in a proxy's log:
+ *       the page sends the header everywhere else.</li>
  * </ul>
+ * The page's cron playground asks {@code /api/cron/next} and {@code /api/cron/describe} ({@link CronRoutes}).
  */
-public final class DashboardRoutes {
+final class DashboardRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
 
   /** Path of the event stream. */
-  public static final String STREAM_PATH = "/api/stream";
+  static final String STREAM_PATH = ApiRouter.PREFIX + "/stream";
   /** How often the stream sends the whole state. */
   static final long STATE_PERIOD_MS = 1000;
   /** Firings in each state message: the dashboard's table. */
@@ -89,31 +86,26 @@ public final class DashboardRoutes {
     this.assets = loadAssets();
   }
 
-  /** Like {@link #mount(Router, Vertx, PumpView, ApiAuth, FiringLog, Supplier)} for a node that is not clustered. */
-  public static void mount(Router router, Vertx vertx, PumpView view, ApiAuth auth, FiringLog log) {
-    mount(router, vertx, view, auth, log, null);
-  }
-
   /**
-   * Mounts the page and its feed on {@code router}.
+   * Mounts the page on {@code root} and its feed on {@code api}.
    *
-   * @param auth the {@link ApiAuth} of {@code /api/*}
+   * @param api the router of {@link ApiRouter#mount}, whose {@link ApiAuth} is {@code auth}
+   * @param auth the {@link ApiAuth} of {@code /api/*}: the page is told whether it requires a token
    * @param log the firings to show; the caller starts it ({@link FiringLog#start()})
    * @param members the cluster's members, one JSON object each (e.g. {@code {"node", "address", "self"}}), asked
    *     once a second; {@code null} when the node is not clustered (the page then hides the section)
    * @throws IllegalStateException when the page's files are missing from the class path
    */
-  public static void mount(Router router, Vertx vertx, PumpView view, ApiAuth auth, FiringLog log,
+  static void mount(Router root, Router api, Vertx vertx, PumpView view, ApiAuth auth, FiringLog log,
                            Supplier<JsonArray> members) {
-    Objects.requireNonNull(router, "router");
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(api, "api");
     DashboardRoutes routes = new DashboardRoutes(Objects.requireNonNull(vertx, "vertx"),
       Objects.requireNonNull(view, "view"), Objects.requireNonNull(auth, "auth"), Objects.requireNonNull(log, "log"),
       members);
-    router.get("/").handler(ctx -> ctx.redirect("/ui/"));
-    router.get("/ui/*").handler(routes::asset);
-    // Before any "/api/*" handler (ManagementApi's auth among them): this route checks the query token itself.
-    router.get(STREAM_PATH).order(-1).handler(routes::stream);
-    router.get("/api/cron/describe").handler(auth).handler(routes::describe);
+    root.get("/").handler(ctx -> ctx.redirect("/ui/"));
+    root.get("/ui/*").handler(routes::asset);
+    api.get(STREAM_PATH.substring(ApiRouter.PREFIX.length())).handler(routes::stream);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -187,21 +179,8 @@ public final class DashboardRoutes {
   // -------------------------------------------------------------------------------------------------
   // The stream
 
+  /** Runs after the API's auth has let the caller through. */
   private void stream(RoutingContext ctx) {
-    SocketAddress peer = ctx.request().connection().remoteAddress();
-    String authorization = ctx.request().getHeader("Authorization");
-    String queryToken = ctx.queryParams().get("access_token");
-    if (authorization == null && queryToken != null) {
-      authorization = "Bearer " + queryToken;
-    }
-    Optional<ApiAuth.Refusal> refusal = auth.check(peer == null ? null : peer.hostAddress(), authorization);
-    if (refusal.isPresent()) {
-      if (refusal.get().status() == 401) {
-        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vertx-pump\"");
-      }
-      HttpErrors.send(ctx, refusal.get().status(), refusal.get().message());
-      return;
-    }
     if (openStreams.incrementAndGet() > MAX_STREAMS) {
       openStreams.decrementAndGet();
       HttpErrors.send(ctx, 503, "too many open dashboard streams (" + MAX_STREAMS + ")");
@@ -315,25 +294,5 @@ public final class DashboardRoutes {
       words.put(key, text);
     }
     return text;
-  }
-
-  // -------------------------------------------------------------------------------------------------
-  // Cron in words
-
-  private void describe(RoutingContext ctx) {
-    String expr = ctx.queryParams().get("expr");
-    if (expr == null || expr.isBlank()) {
-      HttpErrors.send(ctx, 400, "query parameter 'expr' is required, e.g. expr=*/5 * * * *");
-      return;
-    }
-    String description;
-    try {
-      description = ScheduleWords.cron(expr);
-    } catch (IllegalArgumentException e) {
-      HttpErrors.send(ctx, 400, "expr: " + e.getMessage());
-      return;
-    }
-    ctx.response().putHeader("Content-Type", "application/json")
-      .end(new JsonObject().put("expr", expr).put("description", description).encode(), StandardCharsets.UTF_8.name());
   }
 }

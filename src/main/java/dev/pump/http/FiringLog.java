@@ -54,7 +54,7 @@ public final class FiringLog {
   public static final int DEFAULT_CAPACITY = 1000;
   private static final int EARLY_OUTCOMES = 1000;
   /** Minutes the {@link #timeline(Instant)} covers. */
-  public static final int TIMELINE_MINUTES = 60;
+  static final int TIMELINE_MINUTES = 60;
 
   private final Vertx vertx;
   private final PumpView view;
@@ -104,7 +104,7 @@ public final class FiringLog {
    *
    * @return completes once the new consumers are registered
    */
-  public Future<Void> refresh() {
+  Future<Void> refresh() {
     Set<String> wanted = view.triggers().stream().map(Trigger::id).collect(Collectors.toSet());
     List<Future<Void>> changes = new ArrayList<>();
     synchronized (this) {
@@ -134,11 +134,6 @@ public final class FiringLog {
       consumers.clear();
     }
     return Future.all(unregistered).mapEmpty();
-  }
-
-  /** @return how many entries are kept at most */
-  public int capacity() {
-    return capacity;
   }
 
   /**
@@ -176,7 +171,7 @@ public final class FiringLog {
    * where {@code from} is the start of the oldest minute and {@code to} the end of the current one. Every
    * trigger of the view has a row, fired or not.
    */
-  public JsonObject timeline(Instant now) {
+  JsonObject timeline(Instant now) {
     long nowMinute = Math.floorDiv(now.getEpochSecond(), 60);
     long firstMinute = nowMinute - TIMELINE_MINUTES + 1;
     JsonObject counts = new JsonObject();
@@ -226,11 +221,11 @@ public final class FiringLog {
    * Calls {@code listener} with a copy of every new entry (and of entries whose outcome changed), on the
    * event loop of the consumer that saw the fire. A listener must not block.
    */
-  public void addListener(Consumer<JsonObject> listener) {
+  void addListener(Consumer<JsonObject> listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  public void removeListener(Consumer<JsonObject> listener) {
+  void removeListener(Consumer<JsonObject> listener) {
     listeners.remove(listener);
   }
 

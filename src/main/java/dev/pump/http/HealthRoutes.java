@@ -45,7 +45,7 @@ import java.util.function.Supplier;
  * <p>Pipelines are looked up at request time: one registered after {@link #mount} gets its check on the
  * next request. Not behind {@link ApiAuth}: a load balancer or orchestrator must reach it.
  */
-public final class HealthRoutes {
+final class HealthRoutes {
 
   static final String CHECK_PREFIX = "pipeline.";
   /** The name of the fire journal's check, when the application keeps one. */
@@ -130,8 +130,8 @@ public final class HealthRoutes {
   private void syncChecks(RoutingContext ctx) {
     List<Pipeline> pipelines = view.pipelines();
     if (pipelines.isEmpty() && !clustered) {
-      ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("status", "UP").put("checks", new JsonArray()).put("outcome", "UP").encode());
+      HttpErrors.json(ctx.response(), 200,
+        new JsonObject().put("status", "UP").put("checks", new JsonArray()).put("outcome", "UP"));
       return;
     }
     synchronized (this) {

@@ -4,18 +4,26 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 
-/** Every error answer is JSON: {@code {"error": "what went wrong"}} with a fitting status. */
-public final class HttpErrors {
+/**
+ * Every error answer is JSON: {@code {"error": "what went wrong"}} with a fitting status. Also the one place
+ * a JSON answer is written by hand ({@link #json}); routes that answer with a future use vertx-web's
+ * {@code Route.respond}, which writes JSON the same way.
+ */
+final class HttpErrors {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
 
@@ -27,10 +35,43 @@ public final class HttpErrors {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response()
-      .setStatusCode(status)
-      .putHeader("Content-Type", "application/json")
-      .end(new JsonObject().put("error", message).encode());
+    json(ctx.response(), status, error(message));
+  }
+
+  /**
+   * Ends {@code response} with {@code status}, {@code Content-Type: application/json} and {@code body}.
+   *
+   * @param body a {@link JsonObject} or {@link JsonArray}, or a {@link Buffer} already holding JSON
+   */
+  static Future<Void> json(HttpServerResponse response, int status, Object body) {
+    Buffer encoded = body instanceof Buffer buffer ? buffer
+      : body instanceof JsonObject object ? object.toBuffer()
+      : ((JsonArray) body).toBuffer();
+    return response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(encoded);
+  }
+
+  private static JsonObject error(String message) {
+    return new JsonObject().put("error", message);
+  }
+
+  /**
+   * The failure handler of the {@code /api} router: an {@link HttpException} answers its status and
+   * payload, an {@link IllegalArgumentException} (bad input, its message naming it) 400, a failed status
+   * (413 from a body limit) that status, anything else 500, logged.
+   */
+  static void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof HttpException e) {
+      send(ctx, e.getStatusCode(), e.getPayload() != null ? e.getPayload() : message(e.getStatusCode(), null));
+    } else if (failure instanceof IllegalArgumentException e) {
+      send(ctx, 400, e.getMessage());
+    } else {
+      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      if (status >= 500 && failure != null) {
+        LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+      }
+      send(ctx, status, message(status, failure));
+    }
   }
 
   /** Seconds a client is told to wait before trying again when the service is shutting down. */
@@ -40,7 +81,7 @@ public final class HttpErrors {
    * 503 {@code {"error": "shutting down: ..."}} with {@code Retry-After}: the answer to a fire that
    * arrives once shutdown has begun (another node, or this one restarted, will take it).
    */
-  public static void shuttingDown(RoutingContext ctx) {
+  static void shuttingDown(RoutingContext ctx) {
     ctx.response().putHeader("Retry-After", Integer.toString(SHUTDOWN_RETRY_AFTER_SECONDS));
     send(ctx, 503, "shutting down: not accepting fires; retry later");
   }
@@ -71,7 +112,7 @@ public final class HttpErrors {
    * Answers a request the HTTP decoder could not read, as Vert.x's default does (431 headers too
    * large, 414 request line too long, 400 otherwise) but in JSON, and closes the connection.
    */
-  public static void invalidRequest(HttpServerRequest request) {
+  static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     int status;
     String message;
@@ -85,11 +126,7 @@ public final class HttpErrors {
       status = 400;
       message = "malformed HTTP request";
     }
-    HttpServerResponse response = request.response();
-    response.setStatusCode(status)
-      .putHeader("Content-Type", "application/json")
-      .putHeader("Connection", "close")
-      .end(new JsonObject().put("error", message).encode())
+    json(request.response().putHeader("Connection", "close"), status, error(message))
       .onComplete(ar -> request.connection().close());
   }
 
@@ -97,11 +134,9 @@ public final class HttpErrors {
    * Answers a request of an HTTP version the server does not speak (an HTTP/2 preface, HTTP/3.0)
    * with 501 in JSON, and closes the connection.
    */
-  public static void unsupportedVersion(HttpServerRequest request) {
-    request.response().setStatusCode(501)
-      .putHeader("Content-Type", "application/json")
-      .putHeader("Connection", "close")
-      .end(new JsonObject().put("error", "HTTP version not supported: this server speaks HTTP/1.1").encode())
+  static void unsupportedVersion(HttpServerRequest request) {
+    json(request.response().putHeader("Connection", "close"), 501,
+      error("HTTP version not supported: this server speaks HTTP/1.1"))
       .onComplete(ar -> request.connection().close());
   }
 
@@ -110,15 +145,13 @@ public final class HttpErrors {
    *
    * @return completes when the answer is written (or at once when there is none to write)
    */
-  public static Future<Void> requestTimeout(HttpServerRequest request, Duration timeout) {
+  static Future<Void> requestTimeout(HttpServerRequest request, Duration timeout) {
     HttpServerResponse response = request.response();
     if (response.ended() || response.headWritten()) {
       return Future.succeededFuture();
     }
-    return response.setStatusCode(408)
-      .putHeader("Content-Type", "application/json")
-      .putHeader("Connection", "close")
-      .end(new JsonObject().put("error", "request not received within " + timeout.toMillis() + " ms").encode());
+    return json(response.putHeader("Connection", "close"), 408,
+      error("request not received within " + timeout.toMillis() + " ms"));
   }
 
   private static String message(int status, Throwable failure) {

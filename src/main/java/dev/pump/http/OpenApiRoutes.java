@@ -15,7 +15,7 @@ import java.util.Objects;
  * {@code OpenApiContractTest} checks real responses of every route against it, so it stays true.
  * Not behind {@link ApiAuth}: it describes the API, it gives access to nothing.
  */
-public final class OpenApiRoutes {
+final class OpenApiRoutes {
 
   static final String RESOURCE = "/dev/pump/http/openapi.json";
   public static final String PATH = "/openapi.json";
@@ -27,11 +27,11 @@ public final class OpenApiRoutes {
   public static void mount(Router router) {
     Objects.requireNonNull(router, "router");
     Buffer document = document();
-    router.get(PATH).handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(document));
+    router.get(PATH).handler(ctx -> HttpErrors.json(ctx.response(), 200, document));
   }
 
   /** @return the document, as served */
-  public static Buffer document() {
+  static Buffer document() {
     try (InputStream in = OpenApiRoutes.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is missing from the class path: a broken build");

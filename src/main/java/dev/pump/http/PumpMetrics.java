@@ -134,7 +134,7 @@ public final class PumpMetrics {
     this.view = Objects.requireNonNull(view, "view");
   }
 
-  public MeterRegistry registry() {
+  MeterRegistry registry() {
     return registry;
   }
 
@@ -238,7 +238,7 @@ public final class PumpMetrics {
    * exists before the first fire lets {@code increase()} see that fire and absence alerts tell "no
    * fire yet" from "no such trigger". Called by {@link #bindPipelines()}; safe to call again.
    */
-  public void bindTriggers() {
+  void bindTriggers() {
     for (Trigger trigger : view.triggers()) {
       firesOf(trigger.id(), trigger.type());
       if (trigger instanceof TimeTrigger) {
@@ -262,7 +262,7 @@ public final class PumpMetrics {
    * segment); requests to unknown names have no webhook and are not counted. Called by
    * {@link #bindPipelines()}.
    */
-  public void bindWebhooks() {
+  void bindWebhooks() {
     for (Trigger trigger : view.triggers()) {
       if (trigger instanceof WebhookTrigger webhook && boundWebhooks.add(webhook.name())) {
         for (WebhookTrigger.Refusal reason : WebhookTrigger.Refusal.values()) {

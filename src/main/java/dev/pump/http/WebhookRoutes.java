@@ -65,7 +65,7 @@ import java.util.stream.Stream;
  * {@code {"error": "shutting down"}} with {@code Retry-After} instead (see {@link HttpErrors#shuttingDown}).
  * The answers never say more than the reason: not which signature was expected, nor the secret.
  */
-public final class WebhookRoutes {
+final class WebhookRoutes {
 
   /** What a delivery id ({@code webhook-id}, {@code X-GitHub-Delivery}) may be: it becomes the firing id. */
   private static final Pattern DELIVERY_ID = Pattern.compile("[\\x21-\\x7e]{1,256}");
@@ -347,11 +347,8 @@ public final class WebhookRoutes {
         return;
       }
       JsonObject answer = new JsonObject().put("trigger", trigger.id());
-      ctx.response()
-        .setStatusCode(202)
-        .putHeader("Content-Type", "application/json")
-        .end((result.event() == null ? answer.put("held", result.reason()) : answer.put("firing", result.event().firing()))
-          .encode());
+      HttpErrors.json(ctx.response(), 202,
+        result.event() == null ? answer.put("held", result.reason()) : answer.put("firing", result.event().firing()));
     });
   }
 

@@ -1,6 +1,5 @@
 package dev.pump.pipeline;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -88,7 +87,7 @@ public final class HttpSink implements Sink {
   /** {@link #url} as shown in messages and logs: see {@link RedactedUrl}. */
   private final String shownUrl;
   private final Options options;
-  private final Context context;
+  private final BlockingHttp.OwnEventLoop loop;
   private final WebClient client;
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong givenUp = new AtomicLong();
@@ -108,7 +107,7 @@ public final class HttpSink implements Sink {
     this.url = BlockingHttp.requireUrl("http sink url", url);
     this.shownUrl = RedactedUrl.of(url);
     this.options = Objects.requireNonNull(options, "options");
-    this.context = BlockingHttp.ownEventLoop(vertx, "http sink");
+    this.loop = BlockingHttp.ownEventLoop(vertx, "http sink");
     this.client = WebClient.create(vertx);
   }
 
@@ -152,11 +151,11 @@ public final class HttpSink implements Sink {
       return Future.failedFuture(new BadEventException("http sink cannot encode the event: " + e.getMessage(), e));
     }
     Promise<Void> written = Promise.promise();  // bound to no context: see the class comment
-    context.runOnContext(v -> attempt(body, 1, written));
+    loop.execute(() -> attempt(body, 1, written), written::tryFail);
     return written.future();
   }
 
-  /** Runs on {@link #context}, and so do the timers and callbacks it sets. */
+  /** Runs on {@link #loop}, and so do the timers and callbacks it sets. */
   private void attempt(Buffer event, int attempt, Promise<Void> written) {
     if (closed) {
       written.tryFail(new IOException("http sink " + shownUrl + " is closed"));
@@ -255,7 +254,7 @@ public final class HttpSink implements Sink {
   public Future<Void> close() {
     closed = true;
     client.close();
-    return Future.succeededFuture();
+    return loop.close();
   }
 
   @Override

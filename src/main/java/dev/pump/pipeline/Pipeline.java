@@ -20,8 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -75,7 +73,6 @@ public final class Pipeline {
   private final List<Processor> processors;
   private final Sink sink;
   private final PipelineCounters counters = new PipelineCounters();
-  private final List<Consumer<Pipeline>> stateListeners = new CopyOnWriteArrayList<>();
   private volatile Predicate<Throwable> recoverable = e -> false;
   private volatile BadEvents badEvents = BadEvents.SKIP;
   /** {@code null}: a failing sink puts the pipeline into the error state instead of being retried. */
@@ -166,11 +163,6 @@ public final class Pipeline {
   public Pipeline withClock(InstantSource clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     return this;
-  }
-
-  /** Calls {@code listener} after every change between ready and not ready, and on throttle changes. */
-  public void onStateChange(Consumer<Pipeline> listener) {
-    stateListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   public String id() {
@@ -546,9 +538,6 @@ public final class Pipeline {
     }
     if (toComplete != null) {
       toComplete.tryComplete();
-    }
-    for (Consumer<Pipeline> listener : stateListeners) {
-      listener.accept(this);
     }
   }
 

@@ -73,7 +73,7 @@ public final class RedactedUrl {
   }
 
   /** @return {@code text} with user-info after any {@code scheme://} and secret-looking query values hidden */
-  public static String scrub(String text) {
+  static String scrub(String text) {
     if (text == null) {
       return null;
     }

@@ -4,7 +4,6 @@ import dev.pump.pipeline.BlockingHttp;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.pipeline.RedactedUrl;
 import dev.pump.trigger.TriggerEvent;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -47,7 +46,7 @@ public class HttpGetSource extends TriggerSource {
 
   private final String url;
   private final Duration timeout;
-  private volatile Context ioContext;
+  private volatile BlockingHttp.OwnEventLoop ioLoop;
   private volatile WebClient client;
 
   /**
@@ -84,7 +83,7 @@ public class HttpGetSource extends TriggerSource {
 
   @Override
   public Future<?> start() {
-    ioContext = BlockingHttp.ownEventLoop(vertx, "http-get source");
+    ioLoop = BlockingHttp.ownEventLoop(vertx, "http-get source");
     client = WebClient.create(vertx);
     return super.start();
   }
@@ -94,7 +93,7 @@ public class HttpGetSource extends TriggerSource {
   public Future<?> stop() {
     return super.stop().eventually(() -> {
       client.close();
-      return Future.succeededFuture();
+      return ioLoop.close();
     });
   }
 
@@ -133,11 +132,11 @@ public class HttpGetSource extends TriggerSource {
     }
   }
 
-  /** Starts the GET on {@link #ioContext}; the future always succeeds, on that event loop. */
+  /** Starts the GET on {@link #ioLoop}; the future always succeeds, on that event loop. */
   private Future<Fetched> fetch() {
     Promise<Fetched> done = Promise.promise();  // bound to no context: the worker blocks on it
     long timeoutMs = timeout.toMillis();
-    ioContext.runOnContext(v -> {
+    ioLoop.execute(() -> {
       long timer = vertx.setTimer(timeoutMs, id -> done.tryComplete(Fetched.problem("timed out after " + timeoutMs + " ms")));
       client.getAbs(url)
         .putHeader("Accept", "application/json")
@@ -153,7 +152,7 @@ public class HttpGetSource extends TriggerSource {
             done.tryComplete(Fetched.answered(ar.result().statusCode(), ar.result().body()));
           }
         });
-    });
+    }, noLoop -> done.tryComplete(Fetched.problem("failed: " + noLoop.getMessage())));
     return done.future();
   }
 

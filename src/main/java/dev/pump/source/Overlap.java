@@ -48,7 +48,7 @@ public record Overlap(Policy policy, int limit) {
   }
 
   /** @return how many cycles may run at once */
-  public int maxRunning() {
+  int maxRunning() {
     return policy == Policy.CONCURRENT ? limit : 1;
   }
 

@@ -211,7 +211,7 @@ public final class CronSchedule {
    * @param epochSecond the reference instant, as seconds since 1970-01-01T00:00:00Z
    * @return the next fire as seconds since the epoch, or {@link Long#MIN_VALUE} if there is none
    */
-  public long nextAfterEpochSecond(long epochSecond) {
+  long nextAfterEpochSecond(long epochSecond) {
     try {
       return layer.nextAfter(epochSecond);
     } catch (DateTimeException beyondTheZoneRulesRange) {

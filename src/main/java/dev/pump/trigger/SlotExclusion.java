@@ -82,7 +82,7 @@ public final class SlotExclusion {
   }
 
   /** @return whether {@code slot} must not fire */
-  public boolean excludes(Instant slot) {
+  boolean excludes(Instant slot) {
     if (cron == null) {
       LocalDate day = LocalDate.ofInstant(slot, zone);
       return !day.isBefore(from) && !day.isAfter(to);

@@ -327,20 +327,13 @@ public class WebhookTrigger extends Trigger {
   }
 
   /**
-   * Fires for one HTTP delivery.
+   * Fires for one HTTP delivery, through the trigger's flow control: says whether the delivery fired,
+   * was held (debounced, batched, throttled) or refused (rate limit, throttle full), or met a pause.
    *
    * @param deliveryId the firing id: the sender's own delivery id (e.g. {@code webhook-id}) where a
    *     signature vouches for it, so that a retried delivery is recognisable downstream; an id the
    *     caller could have forged must be namespaced by the caller first (the webhook routes make an
    *     unsigned {@code webhook-id} {@code <triggerId>/unsigned:<id>}); {@code null} for a random one
-   */
-  public Optional<TriggerEvent> fireDelivery(JsonObject body, String deliveryId) {
-    return deliveryId == null ? fire(body) : fire(body, null, deliveryId);
-  }
-
-  /**
-   * Like {@link #fireDelivery}, through the trigger's flow control: says whether the delivery fired,
-   * was held (debounced, batched, throttled) or refused (rate limit, throttle full), or met a pause.
    */
   public FireResult submitDelivery(JsonObject body, String deliveryId) {
     return deliveryId == null ? submit(body) : submit(body, deliveryId);

@@ -56,7 +56,7 @@ class ClusterFiringTest {
     for (int i = 0; i < NODES; i++) {
       Vertx vertx = nodes.get(i);
       PumpApplication app = PumpApplication.builder().vertx(vertx).nodeId("node-" + i)
-        .slotLedger(new ClusterSlotLedger(vertx, "node-" + i, Duration.ofSeconds(30))).build();
+        .slotLedger(new ClusterSlotLedger(vertx, ClusterNodes.manager(vertx), "node-" + i, Duration.ofSeconds(30))).build();
       apps.add(app);
       app.onFire((trigger, event) -> fired.add(event));
       CronTrigger once = new CronTrigger(app, "*/1 * * * * *", UTC);

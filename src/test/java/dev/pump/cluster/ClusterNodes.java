@@ -2,7 +2,6 @@ package dev.pump.cluster;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.io.IOException;
@@ -10,7 +9,9 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +33,8 @@ final class ClusterNodes implements AutoCloseable {
   final String name = "pump-test-" + UUID.randomUUID();
   private final List<String> members = new CopyOnWriteArrayList<>();
   private final List<Vertx> nodes = new CopyOnWriteArrayList<>();
+  /** The cluster manager each node was built with: Vert.x's public API does not hand it out. */
+  private static final Map<Vertx, HazelcastClusterManager> MANAGERS = new ConcurrentHashMap<>();
 
   private ClusterNodes() {
   }
@@ -66,11 +69,13 @@ final class ClusterNodes implements AutoCloseable {
   }
 
   private Vertx startNode(int port) throws Exception {
+    HazelcastClusterManager manager = ClusterSetup.hazelcast(name, "127.0.0.1", port, List.copyOf(members));
     Vertx vertx = Vertx.builder()
       .with(ClusterSetup.eventBusOn(new VertxOptions(), "127.0.0.1"))
-      .withClusterManager(ClusterSetup.hazelcast(name, "127.0.0.1", port, List.copyOf(members)))
+      .withClusterManager(manager)
       .buildClustered()
       .await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    MANAGERS.put(vertx, manager);
     nodes.add(vertx);
     return vertx;
   }
@@ -93,13 +98,14 @@ final class ClusterNodes implements AutoCloseable {
   }
 
   static HazelcastClusterManager manager(Vertx vertx) {
-    return (HazelcastClusterManager) ((VertxInternal) vertx).clusterManager();
+    return MANAGERS.get(vertx);
   }
 
   /** Leaves the cluster the polite way: Vert.x closes, Hazelcast leaves. */
   void leave(Vertx vertx) throws Exception {
     nodes.remove(vertx);
     vertx.close().await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    MANAGERS.remove(vertx);
   }
 
   /** Dies without a word: Hazelcast terminates at once (no graceful leave), then Vert.x is closed. */
@@ -111,6 +117,7 @@ final class ClusterNodes implements AutoCloseable {
     } catch (Exception ignored) {
       // its cluster manager is gone already
     }
+    MANAGERS.remove(vertx);
   }
 
   @Override
@@ -121,6 +128,7 @@ final class ClusterNodes implements AutoCloseable {
       } catch (Exception ignored) {
         // best effort: the next node still gets closed
       }
+      MANAGERS.remove(vertx);
     }
     nodes.clear();
   }

@@ -2,6 +2,7 @@ package dev.pump.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.spi.cluster.ClusterManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,8 +33,8 @@ class ClusterSlotLedgerTest {
   @BeforeAll
   static void startCluster() throws Exception {
     nodes = ClusterNodes.start(2);
-    a = new ClusterSlotLedger(nodes.get(0), "node-a", WINDOW);
-    b = new ClusterSlotLedger(nodes.get(1), "node-b", WINDOW);
+    a = new ClusterSlotLedger(nodes.get(0), ClusterNodes.manager(nodes.get(0)), "node-a", WINDOW);
+    b = new ClusterSlotLedger(nodes.get(1), ClusterNodes.manager(nodes.get(1)), "node-b", WINDOW);
   }
 
   @AfterAll
@@ -55,10 +56,13 @@ class ClusterSlotLedgerTest {
   @Test
   void illegalArgumentsAreRefused() {
     Vertx vertx = nodes.get(0);
-    assertThatThrownBy(() -> new ClusterSlotLedger(vertx, "n", Duration.ofSeconds(-1)))
+    ClusterManager manager = ClusterNodes.manager(vertx);
+    assertThatThrownBy(() -> new ClusterSlotLedger(vertx, manager, "n", Duration.ofSeconds(-1)))
       .isInstanceOf(IllegalArgumentException.class).hasMessage("takeoverWindow must not be negative, got PT-1S");
-    assertThatThrownBy(() -> new ClusterSlotLedger(vertx, null, WINDOW)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> new ClusterSlotLedger(vertx, manager, null, WINDOW)).isInstanceOf(NullPointerException.class)
       .hasMessage("nodeId");
+    assertThatThrownBy(() -> new ClusterSlotLedger(vertx, null, "n", WINDOW)).isInstanceOf(IllegalArgumentException.class)
+      .hasMessage("clusterManager is required on a clustered Vert.x: pass the one it was built with");
     assertThatThrownBy(() -> a.claim(null, slot())).isInstanceOf(NullPointerException.class).hasMessage("triggerId");
     assertThatThrownBy(() -> a.claim("t", null)).isInstanceOf(NullPointerException.class).hasMessage("slot");
   }
@@ -67,8 +71,8 @@ class ClusterSlotLedgerTest {
   void onAVertxThatIsNotClusteredTheFirstClaimWinsAndTheNextLosesAtOnce() throws Exception {
     Vertx local = Vertx.vertx();
     try {
-      ClusterSlotLedger one = new ClusterSlotLedger(local, "one", WINDOW);
-      ClusterSlotLedger other = new ClusterSlotLedger(local, "other", WINDOW);
+      ClusterSlotLedger one = new ClusterSlotLedger(local, null, "one", WINDOW);
+      ClusterSlotLedger other = new ClusterSlotLedger(local, null, "other", WINDOW);
       Instant slot = slot();
       assertThat(result(one.claim("local", slot))).isTrue();
       assertThat(result(other.claim("local", slot))).isFalse();
@@ -94,7 +98,7 @@ class ClusterSlotLedgerTest {
   @Test
   void aSlotWhoseWinnerDiesBeforeFiringItIsTakenOverByExactlyOneSurvivor() throws Exception {
     Vertx doomed = nodes.join();
-    ClusterSlotLedger c = new ClusterSlotLedger(doomed, "node-c", WINDOW);
+    ClusterSlotLedger c = new ClusterSlotLedger(doomed, ClusterNodes.manager(doomed), "node-c", WINDOW);
     Instant slot = slot();
     assertThat(result(c.claim("takeover", slot))).isTrue();
     Future<Boolean> onA = a.claim("takeover", slot);
@@ -115,7 +119,7 @@ class ClusterSlotLedgerTest {
   @Test
   void aSlotMarkedFiredIsNotTakenOverWhenItsWinnerLeaves() throws Exception {
     Vertx leaving = nodes.join();
-    ClusterSlotLedger c = new ClusterSlotLedger(leaving, "node-c", WINDOW);
+    ClusterSlotLedger c = new ClusterSlotLedger(leaving, ClusterNodes.manager(leaving), "node-c", WINDOW);
     Instant slot = slot();
     long takeovers = a.takeovers();
     assertThat(result(c.claim("fired-then-left", slot))).isTrue();
@@ -131,9 +135,10 @@ class ClusterSlotLedgerTest {
 
   @Test
   void aSlotOlderThanTheTakeoverWindowIsNeverTakenOver() throws Exception {
-    ClusterSlotLedger shortA = new ClusterSlotLedger(nodes.get(0), "node-a", Duration.ofSeconds(1));
+    ClusterSlotLedger shortA = new ClusterSlotLedger(nodes.get(0), ClusterNodes.manager(nodes.get(0)), "node-a",
+      Duration.ofSeconds(1));
     Vertx doomed = nodes.join();
-    ClusterSlotLedger c = new ClusterSlotLedger(doomed, "node-c", WINDOW);
+    ClusterSlotLedger c = new ClusterSlotLedger(doomed, ClusterNodes.manager(doomed), "node-c", WINDOW);
     Instant slot = slot();
     assertThat(result(c.claim("too-old", slot))).isTrue();
     Future<Boolean> onA = shortA.claim("too-old", slot);
@@ -159,7 +164,7 @@ class ClusterSlotLedgerTest {
 
   @Test
   void aClosedLedgerRefusesClaimsAndGivesUpWhatItWatched() throws Exception {
-    ClusterSlotLedger closing = new ClusterSlotLedger(nodes.get(1), "node-b", WINDOW);
+    ClusterSlotLedger closing = new ClusterSlotLedger(nodes.get(1), ClusterNodes.manager(nodes.get(1)), "node-b", WINDOW);
     Instant slot = slot();
     assertThat(result(a.claim("closing", slot))).isTrue();
     Future<Boolean> watched = closing.claim("closing", slot);

@@ -60,7 +60,7 @@ class FlowOwnershipClusterTest {
   }
 
   private Node node(Vertx vertx, String name) throws Exception {
-    FlowOwners owners = HazelcastFlowOwners.of(vertx).orElseThrow();
+    FlowOwners owners = HazelcastFlowOwners.of(ClusterNodes.manager(vertx)).orElseThrow();
     PumpApplication app = PumpApplication.builder().vertx(vertx).clock(clock).nodeId(name).flowOwners(owners).build();
     WebhookTrigger limited = new WebhookTrigger(app, "limited").withId("limited");
     limited.withFlowControl(RATE_3_AN_HOUR);

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -66,13 +68,14 @@ class DashboardBrowserTest {
 
     browser.waitFor("the hook's fire count to go up", () ->
       Long.parseLong(browser.text(HOOK + " [data-field=fireCount]")) == before + 1);
-    // the live table re-renders while it is read: read the row's text and firing id together, again if it went stale
-    String[] firing = browser.waitFor("the firing in the table", () -> {
+    // text and id read from one finding of the row: the page re-renders the table on every state and
+    // firing message, and a row found earlier is then stale (waitFor asks again)
+    List<String> firing = browser.waitFor("the firing in the table", () -> {
       WebElement row = browser.find("#firings tbody tr[data-trigger='hook']");
-      return new String[] {row.getText(), row.getAttribute("data-firing")};
+      return List.of(row.getText(), row.getAttribute("data-firing"));
     });
-    assertThat(firing[0]).contains("hook", "webhook", "node-a", "fired");
-    String firingId = firing[1];
+    assertThat(firing.get(0)).contains("hook", "webhook", "node-a", "fired");
+    String firingId = firing.get(1);
     assertThat(browser.text("#notice")).startsWith("Fired hook");
     browser.waitFor("a cycle of the source", () -> pump.source.cycleEvents().stream()
       .anyMatch(e -> e.firing().equals(firingId)));

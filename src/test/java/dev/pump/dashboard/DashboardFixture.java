@@ -2,9 +2,8 @@ package dev.pump.dashboard;
 
 import dev.pump.PumpApplication;
 import dev.pump.http.ApiAuth;
-import dev.pump.http.DashboardRoutes;
 import dev.pump.http.FiringLog;
-import dev.pump.http.ManagementApi;
+import dev.pump.http.HttpRoutes;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.testing.RecordingSource;
 import dev.pump.trigger.CronTrigger;
@@ -56,8 +55,9 @@ final class DashboardFixture implements AutoCloseable {
 
     ApiAuth auth = ApiAuth.create(token);
     log = new FiringLog(app.vertx(), app, FiringLog.DEFAULT_CAPACITY);
-    ManagementApi.mount(app.router(), app, auth, ManagementApi.DEFAULT_MAX_BODY_BYTES, log);
-    DashboardRoutes.mount(app.router(), app.vertx(), app, auth, log, members);
+    // the service's routes; a cluster state holding only the members the page shows
+    HttpRoutes.mountService(app.router(), app.vertx(), app, auth, HttpRoutes.DEFAULT_MAX_BODY_BYTES, log, null,
+      members == null ? null : () -> new JsonObject().put("members", members.get()));
     app.start().await();
     log.start().await();
     port = app.listen(0, "127.0.0.1").await().actualPort();

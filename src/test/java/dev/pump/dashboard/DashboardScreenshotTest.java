@@ -2,9 +2,8 @@ package dev.pump.dashboard;
 
 import dev.pump.PumpApplication;
 import dev.pump.http.ApiAuth;
-import dev.pump.http.DashboardRoutes;
 import dev.pump.http.FiringLog;
-import dev.pump.http.ManagementApi;
+import dev.pump.http.HttpRoutes;
 import dev.pump.pipeline.Pipeline;
 import dev.pump.testing.RecordingSource;
 import dev.pump.trigger.CronTrigger;
@@ -52,8 +51,7 @@ class DashboardScreenshotTest {
     reporter.withId("report-builder").on(weekday, nightly);
     ApiAuth auth = ApiAuth.create("");
     FiringLog log = new FiringLog(app.vertx(), app, FiringLog.DEFAULT_CAPACITY);
-    ManagementApi.mount(app.router(), app, auth);
-    DashboardRoutes.mount(app.router(), app.vertx(), app, auth, log);
+    HttpRoutes.mountService(app.router(), app.vertx(), app, auth, HttpRoutes.DEFAULT_MAX_BODY_BYTES, log, null, null);
     app.start().await();
     log.start().await();
     int port = app.listen(0, "127.0.0.1").await().actualPort();

@@ -25,7 +25,7 @@ class ApiAuthTest {
   private PumpFixture pump;
 
   private void serve(Vertx vertx, ApiAuth auth) {
-    pump = PumpFixture.start(vertx, f -> ManagementApi.mount(f.app.router(), f.app, auth));
+    pump = PumpFixture.start(vertx, f -> ManagementApi.mount(ApiRouter.mount(f.app.router(), vertx, auth), f.app));
   }
 
   @AfterEach

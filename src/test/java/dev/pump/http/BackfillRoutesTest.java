@@ -38,7 +38,7 @@ class BackfillRoutesTest {
   @BeforeEach
   void start(Vertx vertx) {
     pump = PumpFixture.start(vertx, f -> {
-      ManagementApi.mount(f.app.router(), f.app, ApiAuth.create(null), 1024);
+      ManagementApi.mount(ApiRouter.mount(f.app.router(), vertx, ApiAuth.create(null)), f.app, 1024, null);
       f.app.onFire((trigger, event) -> fired.add(event));
     });
   }

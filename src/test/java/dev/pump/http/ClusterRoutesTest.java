@@ -49,7 +49,7 @@ class ClusterRoutesTest {
     app = PumpApplication.create(vertx);
     Router router = Router.router(vertx);
     HttpErrors.install(router);
-    ClusterRoutes.mount(router, ApiAuth.create(token), state::get);
+    ClusterRoutes.mount(ApiRouter.mount(router, vertx, ApiAuth.create(token)), state::get);
     HealthRoutes.mount(router, vertx, app, state::get);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     client = WebClient.create(vertx);

@@ -31,7 +31,7 @@ class FlowControlRoutesTest {
 
   private void start(Vertx vertx, Consumer<PumpFixture> flow) {
     pump = PumpFixture.start(vertx, f -> {
-      ManagementApi.mount(f.app.router(), f.app, ApiAuth.create(null), 1024);
+      ManagementApi.mount(ApiRouter.mount(f.app.router(), vertx, ApiAuth.create(null)), f.app, 1024, null);
       f.app.onFire((trigger, event) -> fired.add(event));
       flow.accept(f);
     });

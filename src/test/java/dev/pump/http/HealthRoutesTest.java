@@ -7,6 +7,7 @@ import dev.pump.source.TriggerSource;
 import dev.pump.trigger.TriggerEvent;
 import io.vertx.core.Future;
 import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -136,6 +137,11 @@ class HealthRoutesTest {
     CountDownLatch release = new CountDownLatch(1);
     try {
       ContextInternal asker = (ContextInternal) vertx.getOrCreateContext();
+      // created while every loop turns: it finds them then, as HealthRoutes.mount does at start
+      Handler<Promise<Status>> check = EventLoopsCheck.procedure(vertx, Duration.ofMillis(200));
+      Promise<Status> turning = Promise.promise();
+      asker.runOnContext(v -> check.handle(turning));
+      assertThat(turning.future().await(PumpFixture.DEADLINE.toMillis(), TimeUnit.MILLISECONDS).isOk()).isTrue();
       EventExecutor stuck = StreamSupport.stream(((VertxInternal) vertx).nettyEventLoopGroup().spliterator(), false)
         .filter(loop -> loop != asker.nettyEventLoop()).findFirst().orElseThrow();
       stuck.execute(() -> {
@@ -147,7 +153,7 @@ class HealthRoutesTest {
       });
 
       Promise<Status> result = Promise.promise();
-      asker.runOnContext(v -> EventLoopsCheck.procedure(vertx, Duration.ofMillis(200)).handle(result));
+      asker.runOnContext(v -> check.handle(result));
       Status status = result.future().await(PumpFixture.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
 
       assertThat(status.isOk()).isFalse();

@@ -28,7 +28,8 @@ class ManagementApiTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    pump = PumpFixture.start(vertx, f -> ManagementApi.mount(f.app.router(), f.app, ApiAuth.create(null), 64));
+    pump = PumpFixture.start(vertx,
+      f -> ManagementApi.mount(ApiRouter.mount(f.app.router(), vertx, ApiAuth.create(null)), f.app, 64, null));
   }
 
   @AfterEach
@@ -39,7 +40,7 @@ class ManagementApiTest {
   @Test
   void mountRefusesANegativeBodyLimit() {
     assertThatIllegalArgumentException()
-      .isThrownBy(() -> ManagementApi.mount(pump.app.router(), pump.app, ApiAuth.create(null), -1))
+      .isThrownBy(() -> ManagementApi.mount(pump.app.router(), pump.app, -1, null))
       .withMessage("maxBodyBytes must be >= 0, got -1");
   }
 

@@ -87,7 +87,7 @@ final class PumpFixture implements AutoCloseable {
   /** The management API (loopback only) and the health route. */
   static PumpFixture withApiAndHealth(Vertx vertx) {
     return start(vertx, f -> {
-      ManagementApi.mount(f.app.router(), f.app, ApiAuth.create(""));
+      ManagementApi.mount(ApiRouter.mount(f.app.router(), vertx, ApiAuth.create("")), f.app);
       HealthRoutes.mount(f.app.router(), vertx, f.app);
     });
   }
