@@ -1,10 +1,11 @@
 package dev.pump;
 
-import dev.pump.cluster.ClusterReplayWindow;
+import dev.pump.cluster.ClusterSetup;
 import dev.pump.http.ApiAuth;
 import dev.pump.http.FiringLog;
 import dev.pump.http.HttpRoutes;
 import dev.pump.http.PumpMetrics;
+import dev.pump.http.SharedReplayWindow;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
@@ -66,7 +67,7 @@ public final class PumpRoutes {
   static Router applicationRouter(PumpApplication app, long maxBodyBytes) {
     // clustered: one replay window for every node, so a delivery accepted here is a replay everywhere
     return HttpRoutes.applicationRouter(app.vertx(), app::webhook, maxBodyBytes, app::isClosing,
-      app.vertx().isClustered() ? new ClusterReplayWindow(app.vertx(), app.nodeId()) : null);
+      app.vertx().isClustered() ? new SharedReplayWindow(app.vertx(), app.nodeId(), ClusterSetup.DELIVERIES_MAP) : null);
   }
 
   /**

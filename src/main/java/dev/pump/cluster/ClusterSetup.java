@@ -56,12 +56,14 @@ public final class ClusterSetup {
   public static final int MERGE_DELAY_SECONDS = 5;
   /** The split-brain protection of the claim maps ({@link ClusterSlotLedger}) and the webhook replay window. */
   public static final String QUORUM_NAME = "pump-quorum";
+  /** The shared map of the webhook replay window (the service's {@code SharedReplayWindow}): guarded too. */
+  public static final String DELIVERIES_MAP = "pump.webhook-deliveries";
   /**
    * The maps guarded by {@link #QUORUM_NAME}: reads and writes fail on a node that does not see a quorum.
    * Not the last fired slots: a node starting before the others reads them for catch-up, and only a
    * node that won a claim writes them.
    */
-  static final List<String> QUORUM_MAPS = List.of(ClusterSlotLedger.CLAIMS_MAP, ClusterReplayWindow.MAP);
+  static final List<String> QUORUM_MAPS = List.of(ClusterSlotLedger.CLAIMS_MAP, DELIVERIES_MAP);
   /** How long a joining node waits for a listed member to answer, per round. */
   static final int JOIN_CONNECTION_TIMEOUT_SECONDS = 1;
 

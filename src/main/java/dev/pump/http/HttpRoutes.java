@@ -1,6 +1,5 @@
 package dev.pump.http;
 
-import dev.pump.cluster.ClusterReplayWindow;
 import dev.pump.trigger.WebhookTrigger;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -49,7 +48,7 @@ public final class HttpRoutes {
    */
   public static Router applicationRouter(Vertx vertx, Function<String, Optional<WebhookTrigger>> webhooks,
                                          long maxBodyBytes, BooleanSupplier closing,
-                                         ClusterReplayWindow sharedReplays) {
+                                         SharedReplayWindow sharedReplays) {
     Router router = Router.router(Objects.requireNonNull(vertx, "vertx"));
     HttpErrors.install(router);
     WebhookRoutes.mount(router, webhooks, maxBodyBytes, closing, sharedReplays);

@@ -1,7 +1,6 @@
 package dev.pump.http;
 
 import com.fasterxml.jackson.core.StreamWriteConstraints;
-import dev.pump.cluster.ClusterReplayWindow;
 import dev.pump.trigger.FireResult;
 import dev.pump.trigger.WebhookTrigger;
 import dev.pump.trigger.WebhookTrigger.Refusal;
@@ -51,7 +50,7 @@ import java.util.stream.Stream;
  *       could write (nested deeper than {@link #MAX_BODY_DEPTH}, a number beyond a double);</li>
  *   <li>409: a Standard Webhooks {@code webhook-id} already received within the tolerance (a replay,
  *       not fired again), or the trigger is paused; clustered, "received" means by any node of the cluster
- *       ({@link ClusterReplayWindow}), and a node that cannot ask the cluster (no quorum) answers 503 with
+ *       ({@link SharedReplayWindow}), and a node that cannot ask the cluster (no quorum) answers 503 with
  *       {@code Retry-After} instead of risking a second fire;</li>
  *   <li>503 with {@code Retry-After}: the trigger feeds a pipeline with {@code durability: journal} and the
  *       fire journal cannot be written; the fire was not published;</li>
@@ -88,10 +87,10 @@ final class WebhookRoutes {
   // by identity: triggers do not override equals
   private final Map<WebhookTrigger, Guard> guards = new ConcurrentHashMap<>();
   private final BooleanSupplier closing;
-  private final ClusterReplayWindow sharedReplays;
+  private final SharedReplayWindow sharedReplays;
 
   private WebhookRoutes(Function<String, Optional<WebhookTrigger>> webhooks, InstantSource clock,
-                        LongSupplier nanoTime, BooleanSupplier closing, ClusterReplayWindow sharedReplays) {
+                        LongSupplier nanoTime, BooleanSupplier closing, SharedReplayWindow sharedReplays) {
     this.webhooks = webhooks;
     this.clock = clock;
     this.nanoTime = nanoTime;
@@ -123,7 +122,7 @@ final class WebhookRoutes {
    * @param sharedReplays {@code null}: each webhook remembers its deliveries in this process
    */
   public static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes,
-                           BooleanSupplier closing, ClusterReplayWindow sharedReplays) {
+                           BooleanSupplier closing, SharedReplayWindow sharedReplays) {
     mount(router, webhooks, maxBodyBytes, InstantSource.system(), System::nanoTime, closing, sharedReplays);
   }
 
@@ -138,7 +137,7 @@ final class WebhookRoutes {
 
   private static void mount(Router router, Function<String, Optional<WebhookTrigger>> webhooks, long maxBodyBytes,
                             InstantSource clock, LongSupplier nanoTime, BooleanSupplier closing,
-                            ClusterReplayWindow sharedReplays) {
+                            SharedReplayWindow sharedReplays) {
     WebhookRoutes routes = new WebhookRoutes(webhooks, clock, nanoTime, closing, sharedReplays);
     // the name and the head are checked on a route of their own, before any body is read (vertx-web
     // wants a body handler before any user handler of its route)

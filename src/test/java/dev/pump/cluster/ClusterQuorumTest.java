@@ -1,5 +1,6 @@
 package dev.pump.cluster;
 
+import dev.pump.http.SharedReplayWindow;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.shareddata.AsyncMap;
@@ -116,7 +117,7 @@ class ClusterQuorumTest {
       .hasMessageContaining("Split brain protection exception: " + ClusterSetup.QUORUM_NAME);
     assertThatThrownBy(() -> claims.get("t@slot").await(10, TimeUnit.SECONDS))
       .hasMessageContaining("Split brain protection exception");
-    assertThatThrownBy(() -> new ClusterReplayWindow(alone, "me").record("hook", "id", 1000).await(10, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> new SharedReplayWindow(alone, "me", ClusterSetup.DELIVERIES_MAP).record("hook", "id", 1000).await(10, TimeUnit.SECONDS))
       .hasMessageContaining("Split brain protection exception");
     assertThat(new ClusterQuorum(manager, 2).present()).isFalse();
   }

@@ -1,4 +1,4 @@
-package dev.pump.cluster;
+package dev.pump.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -9,28 +9,29 @@ import java.util.Objects;
 /**
  * The webhook delivery ids of a whole cluster, so that a signed delivery accepted by any node is refused
  * as a replay by every node within its tolerance: {@code putIfAbsent("<webhook>/<webhook-id>", ttl)} in
- * the shared map {@value #MAP}, each entry living until the delivery's timestamp plus the tolerance
- * (after which the timestamp check refuses the delivery anyway).
+ * a shared map, each entry living until the delivery's timestamp plus the tolerance (after which the
+ * timestamp check refuses the delivery anyway). The service names the map
+ * ({@code dev.pump.cluster.ClusterSetup.DELIVERIES_MAP}), because the cluster's setup guards it.
  *
- * <p>With Hazelcast set up by {@link ClusterSetup} the map is guarded by the quorum: on a node that does
+ * <p>With Hazelcast set up by the service ({@code dev.pump.cluster.ClusterSetup}) the map is guarded by the quorum: on a node that does
  * not see a quorum every call fails, so no side of a network partition accepts a delivery the other side
  * cannot see. On a Vert.x instance that is not clustered the map is local to this process.
  */
-public final class ClusterReplayWindow {
-
-  /** The shared map: {@code <webhook id>/<delivery id>} -> the node that accepted it. */
-  public static final String MAP = "pump.webhook-deliveries";
+public final class SharedReplayWindow {
 
   private final Vertx vertx;
   private final String nodeId;
+  private final String mapName;
 
   /**
    * @param vertx the (clustered) Vert.x instance whose shared data holds the window
    * @param nodeId stored with each delivery, to say who accepted it
+   * @param mapName the shared map: {@code <webhook id>/<delivery id>} -> the node that accepted it
    */
-  public ClusterReplayWindow(Vertx vertx, String nodeId) {
+  public SharedReplayWindow(Vertx vertx, String nodeId, String mapName) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    this.mapName = Objects.requireNonNull(mapName, "mapName");
   }
 
   /**
@@ -60,6 +61,6 @@ public final class ClusterReplayWindow {
   }
 
   private Future<AsyncMap<String, String>> map() {
-    return vertx.sharedData().getAsyncMap(MAP);
+    return vertx.sharedData().getAsyncMap(mapName);
   }
 }
