@@ -5,10 +5,20 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.io.BufferedInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -16,15 +26,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -159,6 +173,87 @@ class ImageIT {
 
     assertThat(Arrays.stream(path.split(":")).map(dir -> (dir + "/java").substring(1)).filter(files::containsKey))
       .as("java in one of " + path).isNotEmpty();
+  }
+
+  /**
+   * The image as a container engine would start it, without one: its layers unpacked into a folder, its entrypoint
+   * and arguments run there by chroot as its user, with its environment and working directory, a private /proc
+   * (the JVM finds its libraries through /proc/self/exe) and the host's network (so the port is moved off 8080).
+   * Needs root and util-linux's unshare; skipped, saying so, without them.
+   */
+  @Test
+  void startsAsItsUserFromItsOwnFilesAndWritesItsDataDirectory(@TempDir Path dir) throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")) && onPath("unshare") && onPath("chroot"),
+      "running the image without an engine needs root, unshare and chroot (a Linux machine, as CI is)");
+    Path root = Files.createDirectory(dir.resolve("root"));
+    Map<String, Long[]> outer = index(tar);
+    for (Object layer : manifest.getJsonArray("Layers")) {
+      Process untar = new ProcessBuilder("tar", "-xzf", "-", "-C", root.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("tar.log").toFile()).start();
+      Long[] at = outer.get((String) layer);
+      try (FileChannel channel = FileChannel.open(tar); var out = untar.getOutputStream()) {
+        bounded(Channels.newInputStream(channel.position(at[0])), at[1]).transferTo(out);
+      }
+      assertThat(untar.waitFor(120, TimeUnit.SECONDS) && untar.exitValue() == 0).as(Files.readString(dir.resolve("tar.log"))).isTrue();
+    }
+    JsonObject container = config.getJsonObject("config");
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Map<String, String> env = env();
+    env.put("PUMP_HTTP_HOST", "127.0.0.1");   // the host's network: loopback only
+    env.put("PUMP_HTTP_PORT", String.valueOf(port));
+    List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child=SIGTERM",
+      "--mount-proc=" + root.resolve("proc"), "chroot", "--userspec=" + container.getString("User"), root.toString(),
+      "/usr/bin/env", "-i", "-C", container.getString("WorkingDir")));
+    env.forEach((name, value) -> command.add(name + "=" + value));
+    container.getJsonArray("Entrypoint").forEach(arg -> command.add((String) arg));
+    container.getJsonArray("Cmd").forEach(arg -> command.add((String) arg));
+    Path log = dir.resolve("container.log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      URI base = URI.create("http://127.0.0.1:" + port);
+      await().atMost(Duration.ofSeconds(180)).ignoreExceptions().until(() -> http.send(
+        HttpRequest.newBuilder(base.resolve("/health/live")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+
+      // Compose's healthcheck, run in the image as it would be (bash and its /dev/tcp), on the moved port
+      List<String> healthcheck = composeHealthcheck();
+      assertThat(healthcheck.subList(0, 3)).containsExactly("CMD", "bash", "-c");
+      Process probe = new ProcessBuilder("chroot", "--userspec=" + container.getString("User"), root.toString(),
+        "bash", "-c", healthcheck.get(3).replace("/127.0.0.1/8080", "/127.0.0.1/" + port))
+        .redirectErrorStream(true).start();
+      String probeOutput = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0).as("healthcheck: " + probeOutput).isTrue();
+
+      HttpResponse<String> fired = http.send(HttpRequest.newBuilder(base.resolve("/webhooks/heartbeat"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"who\":\"ImageIT\"}")).header("Content-Type", "application/json")
+        .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(fired.statusCode()).as(fired.body()).isEqualTo(202);
+      Path written = root.resolve("app/data/heartbeat.jsonl");
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(written) && Files.readString(written).contains("ImageIT"));
+      assertThat(Files.getAttribute(written, "unix:uid")).as("owner of " + written)
+        .isEqualTo(Integer.parseInt(container.getString("User").split(":")[0]));
+    } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + Files.readString(log), e);
+    } finally {
+      process.destroy();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> composeHealthcheck() throws IOException {
+    Map<String, Object> compose = new Yaml(new SafeConstructor(new LoaderOptions()))
+      .load(Files.readString(Path.of("docker-compose.yml")));
+    Map<String, Object> pump = (Map<String, Object>) ((Map<String, Object>) compose.get("services")).get("pump");
+    return (List<String>) ((Map<String, Object>) pump.get("healthcheck")).get("test");
+  }
+
+  private static boolean onPath(String name) {
+    return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+      .anyMatch(dir -> Files.isExecutable(Path.of(dir, name)));
   }
 
   private static Map<String, String> env() {
