@@ -142,7 +142,8 @@ class ImageIT {
     Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
     String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     if (git.waitFor(30, TimeUnit.SECONDS) && git.exitValue() == 0) {
-      assertThat(revision).as("the revision label against git rev-parse HEAD").isEqualTo(head);
+      assertThat(revision).as("the revision label against git rev-parse HEAD (an image of an older commit? "
+        + "mvn -Pimage package rebuilds it)").isEqualTo(head);
     }
   }
 
@@ -232,7 +233,7 @@ class ImageIT {
         .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(fired.statusCode()).as(fired.body()).isEqualTo(202);
       Path written = root.resolve("app/data/heartbeat.jsonl");
-      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(written) && Files.readString(written).contains("ImageIT"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(written) && Files.readString(written).contains("ImageIT"));
       assertThat(Files.getAttribute(written, "unix:uid")).as("owner of " + written)
         .isEqualTo(Integer.parseInt(container.getString("User").split(":")[0]));
     } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
