@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * docker-compose.yml: Compose itself validates it ({@code docker compose config}, or Debian's {@code docker-compose}
  * v1; no Docker engine needed; {@code .ci/run} installs the latter, and under {@code CI=true} its absence fails
- * the test), with and without the cluster profile; and every service restarts on liveness, not readiness.
+ * the test), with and without the cluster profile; every service runs the image the build makes ({@code mvn -Pimage
+ * package}, ImageIT reads it) and restarts on liveness, not readiness.
  */
 class ComposeFileTest {
 
@@ -53,6 +54,26 @@ class ComposeFileTest {
       assertThat(healthcheck).as(name + " has a healthcheck").isNotNull();
       assertThat(String.join(" ", (List<String>) healthcheck.get("test"))).as(name).contains("GET /health/live ");
     });
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyServiceRunsTheBuildsImageWithItsDataInAVolumeOfItsOwn() throws Exception {
+    Map<String, Object> file = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(COMPOSE));
+    Map<String, Object> services = (Map<String, Object>) file.get("services");
+    Map<String, Object> volumes = (Map<String, Object>) file.get("volumes");
+
+    List<String> dataVolumes = new ArrayList<>();
+    services.forEach((name, service) -> {
+      Map<String, Object> settings = (Map<String, Object>) service;
+      assertThat(settings.get("image")).as(name + "'s image").isEqualTo("vertx-pump:" + BuildInfo.version());
+      List<String> mounts = (List<String>) settings.get("volumes");
+      assertThat(mounts).as(name + "'s volumes").noneMatch(mount -> mount.contains("target/"));
+      String data = mounts.stream().filter(mount -> mount.endsWith(":/app/data")).findFirst().orElseThrow();
+      dataVolumes.add(data.substring(0, data.indexOf(':')));
+    });
+    // a named volume starts as a copy of the image's /app/data, which the image's user can write; a host folder does not
+    assertThat(dataVolumes).doesNotHaveDuplicates().allSatisfy(volume -> assertThat(volumes).containsKey(volume));
   }
 
   /** What Compose printed on stdout, line by line; fails with its stderr when it refuses the file. */

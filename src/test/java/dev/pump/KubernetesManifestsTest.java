@@ -83,6 +83,14 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void thePodsRunTheImageTheBuildMakes() throws Exception {
+    Container container = statefulSet().getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    // mvn -Pimage package names it so (pump.image.name); ImageIT checks the image itself
+    assertThat(container.getImage()).isEqualTo("vertx-pump:" + BuildInfo.version());
+  }
+
+  @Test
   void theConfigMapIsAValidConfigurationWithThePodsVariables() throws Exception {
     ConfigMap configMap = (ConfigMap) objects().get(0);
     Path config = Files.writeString(dir.resolve("config.yaml"), configMap.getData().get("config.yaml"));
