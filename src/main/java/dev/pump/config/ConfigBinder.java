@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -222,7 +223,7 @@ final class ConfigBinder {
       return null;
     }
     node.checkKeys(keys(List.of("type"), kind.keys(), OVERLAP_KEYS));
-    SourceConfig source = kind.bind(node);
+    SourceConfig source = guarded(node, "source", kind.name(), kind, () -> kind.bind(node));
     return problems.count() > before ? null : source;
   }
 
@@ -274,7 +275,7 @@ final class ConfigBinder {
         node.problem("id", "duplicate trigger id '" + id + "' (first defined at " + first + ")");
       }
     }
-    TriggerConfig trigger = kind.bind(id, node);
+    TriggerConfig trigger = guarded(node, "trigger", kind.name(), kind, () -> kind.bind(id, node));
     return problems.count() > before ? null : trigger;
   }
 
@@ -354,8 +355,23 @@ final class ConfigBinder {
       return null;
     }
     node.checkKeys(keys(List.of("type"), kind.keys(), List.of()));
-    SinkConfig sink = kind.bind(pipelineId, dataDir, node);
+    SinkConfig sink = guarded(node, "sink", kind.name(), kind, () -> kind.bind(pipelineId, dataDir, node));
     return problems.count() > before ? null : sink;
+  }
+
+  /**
+   * Runs a kind's {@code bind}: one that throws instead of reporting a problem (a bug in a kind of one's
+   * own) becomes a problem of its entry, named by the kind and its class, so that every other problem of
+   * the file is still reported and nothing starts.
+   */
+  private static <T> T guarded(ConfigNode node, String what, String kindName, Object kind, Supplier<T> bind) {
+    try {
+      return bind.get();
+    } catch (RuntimeException e) {
+      node.problemWithEntry("the " + what + " kind '" + kindName + "' (" + kind.getClass().getName()
+        + ") failed to read this entry: " + e);
+      return null;
+    }
   }
 
   // ------------------------------------------------------------------------------------------------

@@ -92,7 +92,18 @@ class CustomKindTest {
         "pipelines[0].triggers[0].type: unknown trigger type 'gitpuhs' (did you mean 'gitpush'? known types are: "
           + "cron, periodic, pubsub, webhook, opportunistic, runonce, gitpush)",
         "pipelines[0].sink.type: unknown sink type 'memroy' (did you mean 'memory'? known types are: "
-          + "log, file, eventbus, http, class, memory)");
+          + "log, file, eventbus, http, class, memory, broken)");
+  }
+
+  @Test
+  void aKindWhoseBindThrowsIsAProblemOfItsEntryAndTheOtherProblemsAreStillReported() {
+    assertThat(problemsOf("""
+      triggers: [ { type: gitpush, id: p, pth: /git/push } ]
+      sink: { type: broken }"""))
+      .containsExactly(
+        "pipelines[0].triggers[0].pth: unknown key (did you mean 'path'?)",
+        "pipelines[0].sink: the sink kind 'broken' (dev.pump.config.BrokenSinkKind) failed to read this entry: "
+          + "java.lang.IllegalStateException: a bug: 'settings' was never read");
   }
 
   @Test
