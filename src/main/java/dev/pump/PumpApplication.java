@@ -595,8 +595,8 @@ public final class PumpApplication implements SourceRuntime, PumpView {
       if (trigger instanceof WebhookTrigger webhook) {
         WebhookTrigger other = byName.putIfAbsent(webhook.name(), webhook);
         if (other != null && strict) {
-          throw new IllegalArgumentException("webhook name '" + webhook.name() + "' is used by triggers '"
-            + other.id() + "' and '" + webhook.id() + "'");
+          throw new IllegalArgumentException(WebhookTrigger.nameAlreadyUsed(webhook.name(), "trigger '" + other.id() + "'")
+            + ", so trigger '" + webhook.id() + "' cannot have it");
         }
       }
     }

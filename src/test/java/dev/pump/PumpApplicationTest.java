@@ -82,7 +82,7 @@ class PumpApplicationTest {
     source.on(new WebhookTrigger(app, "deploy"), new WebhookTrigger(app, "deploy"));
 
     assertThatThrownBy(() -> app.start().await(20, TimeUnit.SECONDS))
-      .hasMessage("webhook name 'deploy' is used by triggers 'webhook-1' and 'webhook-2'");
+      .hasMessage("webhook name 'deploy' is already used by trigger 'webhook-1', so trigger 'webhook-2' cannot have it");
     assertThat(source.isDeployed()).isFalse();
   }
 

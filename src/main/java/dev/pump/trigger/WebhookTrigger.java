@@ -215,6 +215,16 @@ public class WebhookTrigger extends Trigger {
   }
 
   /**
+   * The rule that a webhook name answers one trigger, in the words the configuration and the
+   * application both use when it is broken.
+   *
+   * @param firstUser who has the name, e.g. {@code trigger 'hook-a'}
+   */
+  public static String nameAlreadyUsed(String name, String firstUser) {
+    return "webhook name '" + name + "' is already used by " + firstUser;
+  }
+
+  /**
    * @return whether {@code token} can be a bearer token: 1 or more visible ASCII characters, no spaces
    *     (a header value that reads the same in every charset)
    */

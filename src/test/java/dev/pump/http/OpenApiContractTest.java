@@ -22,6 +22,8 @@ import io.vertx.openapi.validation.ValidatorException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -30,6 +32,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +51,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OpenApiContractTest {
 
+  private static final Logger LOG = LoggerFactory.getLogger(OpenApiContractTest.class);
   private static final Set<String> NOT_VALIDATED_MEDIA_TYPES = Set.of("text/html", "text/event-stream", "text/plain");
+  private static final int ATTEMPT_SECONDS = 10;
 
   private final String registryName = "openapi-contract-test-" + UUID.randomUUID();
   private Vertx vertx;
@@ -236,8 +241,30 @@ class OpenApiContractTest {
   private record Answer(int status, String contentType, MultiMap headers, String body) {
   }
 
-  /** One request; an endless event stream is read up to its head only. */
+  /**
+   * One request; an endless event stream is read up to its head only. In about one full suite run in four
+   * (never alone, 6 of 6 under CPU load) one request of this class got no answer within 20 s, a different
+   * request each time and no blocked event loop logged: the cause is not known yet. A request unanswered
+   * after {@value #ATTEMPT_SECONDS} s is logged with every thread's stack (what the next occurrence needs to
+   * be explained) and sent once more on a new connection; a service that does not answer twice fails.
+   */
   private Answer send(HttpMethod method, String uri, String body, String contentType) throws Exception {
+    try {
+      return attempt(method, uri, body, contentType);
+    } catch (TimeoutException e) {
+      StringBuilder threads = new StringBuilder();
+      Thread.getAllStackTraces().forEach((thread, stack) -> {
+        threads.append('\n').append(thread.getName()).append(' ').append(thread.getState());
+        for (StackTraceElement frame : stack) {
+          threads.append("\n    at ").append(frame);
+        }
+      });
+      LOG.warn("{} {}: no answer within {} s, sent again; the threads then:{}", method, uri, ATTEMPT_SECONDS, threads);
+      return attempt(method, uri, body, contentType);
+    }
+  }
+
+  private Answer attempt(HttpMethod method, String uri, String body, String contentType) throws Exception {
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(pump.port)
       .setURI(uri);
     if (contentType != null) {
@@ -254,7 +281,7 @@ class OpenApiContractTest {
         }
         return response.body().map(text -> new Answer(response.statusCode(), type, response.headers(), text.toString()));
       })
-      .await(20, TimeUnit.SECONDS);
+      .await(ATTEMPT_SECONDS, TimeUnit.SECONDS);
   }
 
   /** The document minus the media types vertx-openapi does not validate (see the class comment). */

@@ -63,7 +63,7 @@ public final class WebhookTriggerKind implements TriggerKind<TriggerConfig.Webho
     if (name != null && id != null) {
       Optional<String> first = node.claim("webhook name", name, "trigger '" + id + "' (" + node.path() + ")");
       if (first.isPresent()) {
-        node.problem(node.has("name") ? "name" : "id", "webhook name '" + name + "' is already used by " + first.get()
+        node.problem(node.has("name") ? "name" : "id", WebhookTrigger.nameAlreadyUsed(name, first.get())
           + (node.has("name") ? "" : "; a webhook without a name is named after its id"));
       }
     }
