@@ -161,6 +161,16 @@ class ReadmeExamplesTest {
   }
 
   @Test
+  void theKindOfTheReadmesExtendingSectionIsTheExampleFile() throws IOException {
+    List<String> classes = blocks(Path.of("README.md"), "java").stream()
+      .filter(b -> b.startsWith("public class ")).toList();
+
+    assertThat(classes).hasSize(1);
+    String source = Files.readString(Path.of("src/test/java/dev/pump/examples/GitPushKind.java"));
+    assertThat(classes.get(0)).isEqualTo(source.substring(source.indexOf("public class ")));
+  }
+
+  @Test
   void builtInTriggersAsInTheReadme() throws Exception {
     new MySource(app, pipeline).on(
       new CronTrigger(app, "*/5 * * * *"),                          // every 5 minutes
