@@ -50,6 +50,14 @@ public final class ClusterSetup {
    */
   public static final int BACKUP_TIMEOUT_MILLIS = 2000;
   /**
+   * A member counts towards the quorum only while a heartbeat from it is this recent. Shorter than
+   * {@link #MAX_NO_HEARTBEAT_SECONDS}, so a node cut off from the majority refuses claims before the
+   * majority declares it dead and takes its partitions over: with membership alone, both sides held a
+   * quorum for an instant at the detection boundary, and the slot due then fired on both (seen once in
+   * PartitionProcessIT, 5 s into a cut).
+   */
+  public static final int QUORUM_HEARTBEAT_TOLERANCE_MILLIS = 3000;
+  /**
    * Seconds after start before a node first looks for another cluster of the same name to merge with
    * after a split brain, and then between looks (Hazelcast's defaults are 300 and 120).
    */
@@ -96,7 +104,8 @@ public final class ClusterSetup {
    * within {@value #BACKUP_TIMEOUT_MILLIS} ms fails; after a split brain, the sides look for each other
    * every {@value #MERGE_DELAY_SECONDS} s and merge. The maps of slot claims, last fired slots and
    * webhook deliveries are guarded by a split-brain protection named {@value #QUORUM_NAME}: on a member
-   * that sees fewer than {@code quorum} members, every read and write of them fails. Members given by
+   * that has heard, within {@value #QUORUM_HEARTBEAT_TOLERANCE_MILLIS} ms, from fewer than {@code quorum}
+   * members (itself included), every read and write of them fails. Members given by
    * name are resolved to addresses here, once (see {@link #resolved(String)}).
    *
    * @param quorum the fewest members (this one included) that may claim slots; 1 for no protection
@@ -131,7 +140,10 @@ public final class ClusterSetup {
     config.setProperty(ClusterProperty.FAIL_ON_INDETERMINATE_OPERATION_STATE.getName(), "true");
     config.setProperty(ClusterProperty.MERGE_FIRST_RUN_DELAY_SECONDS.getName(), String.valueOf(MERGE_DELAY_SECONDS));
     config.setProperty(ClusterProperty.MERGE_NEXT_RUN_DELAY_SECONDS.getName(), String.valueOf(MERGE_DELAY_SECONDS));
-    config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(QUORUM_NAME, true, quorum)
+    config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig
+      .newRecentlyActiveSplitBrainProtectionConfigBuilder(QUORUM_NAME, quorum, QUORUM_HEARTBEAT_TOLERANCE_MILLIS)
+      .enabled(true)
+      .build()
       .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
     for (String map : QUORUM_MAPS) {
       config.addMapConfig(new MapConfig(map).setBackupCount(1).setSplitBrainProtectionName(QUORUM_NAME));
