@@ -212,6 +212,8 @@ public final class Report {
     rows.add(new Row("webhook POST 202 (req/s)", "webhook.ours.rate", "webhook.raw.rate", "raw route",
       Target.ratioAtLeast(0.8)));
     rows.add(new Row("webhook p99 (ms)", "webhook.ours.p99", "webhook.raw.p99", "raw route", Target.none()));
+    rows.add(new Row("webhook POST 202 with the fire journal (req/s), vs without", "webhook.journal.on.rate",
+      "webhook.journal.off.rate", "no journal", Target.ratioAtLeast(0.5)));
     rows.add(new Row("webhook POST 202 (req/s), vs raw route + worker hand-off", "webhook.ours.rate",
       "webhook.handoff.rate", "raw hand-off", Target.none()));
     for (String key : metrics.keySet()) {
