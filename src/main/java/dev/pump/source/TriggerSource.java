@@ -378,14 +378,18 @@ public abstract class TriggerSource extends VerticleBase {
     synchronized (lock) {
       running--;
     }
-    runtime.cycleFinished(this, event, Duration.ofNanos(tookNanos), failure != null);
-    done(event, failure != null ? FireJournal.Outcome.FAILED : FireJournal.Outcome.RAN);
-    merged.forEach(firing -> runtime.fireDone(this, firing, FireJournal.Outcome.MERGED));
-    synchronized (lock) {
-      runPending();
-      if (running == 0 && pending.isEmpty() && allCyclesDone != null) {
-        Promise<Void> done = allCyclesDone;
-        context.runOnContext(v -> done.tryComplete());
+    try {
+      runtime.cycleFinished(this, event, Duration.ofNanos(tookNanos), failure != null);
+      done(event, failure != null ? FireJournal.Outcome.FAILED : FireJournal.Outcome.RAN);
+      merged.forEach(firing -> runtime.fireDone(this, firing, FireJournal.Outcome.MERGED));
+    } finally {
+      // a listener that throws must not leave the pending fires waiting for the next one
+      synchronized (lock) {
+        runPending();
+        if (running == 0 && pending.isEmpty() && allCyclesDone != null) {
+          Promise<Void> done = allCyclesDone;
+          context.runOnContext(v -> done.tryComplete());
+        }
       }
     }
   }
