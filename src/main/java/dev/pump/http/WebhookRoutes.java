@@ -320,7 +320,12 @@ final class WebhookRoutes {
     }
     if (trigger.decidedByOwner()) {
       // flow control in a cluster: the node owning the delivery's key decides, maybe another node
-      trigger.submitDeliveryToOwner(args, delivery).onSuccess(result -> answer(ctx, trigger, forget, result));
+      trigger.submitDeliveryToOwner(args, delivery)
+        .onSuccess(result -> answer(ctx, trigger, forget, result))
+        .onFailure(failure -> {
+          forget.run(); // not accepted: the sender's retry must get through
+          ctx.fail(failure);
+        });
     } else {
       answer(ctx, trigger, forget, trigger.submitDelivery(args, delivery));
     }
