@@ -243,10 +243,12 @@ class OpenApiContractTest {
 
   /**
    * One request; an endless event stream is read up to its head only. In about one full suite run in four
-   * (never alone, 6 of 6 under CPU load) one request of this class got no answer within 20 s, a different
-   * request each time and no blocked event loop logged: the cause is not known yet. A request unanswered
-   * after {@value #ATTEMPT_SECONDS} s is logged with every thread's stack (what the next occurrence needs to
-   * be explained) and sent once more on a new connection; a service that does not answer twice fails.
+   * (never alone, 6 of 6 under CPU load) one request of this class got no answer, a different request each
+   * time. The stacks logged when it happened (CI, 11:31 on 2026-12-03, GET /api/triggers/daily) showed every
+   * thread idle: event loops and the acceptor in epoll, workers waiting for work, nothing blocked; so the
+   * request or its answer was lost between this client and the server on loopback, not held by the service.
+   * A request unanswered after {@value #ATTEMPT_SECONDS} s is logged with every thread's stack and sent once
+   * more on a new connection; a service that does not answer twice fails.
    */
   private Answer send(HttpMethod method, String uri, String body, String contentType) throws Exception {
     try {
