@@ -1,7 +1,6 @@
 package dev.pump.http;
 
 import dev.pump.pipeline.Pipeline;
-import dev.pump.trigger.ScheduleWords;
 import dev.pump.trigger.TimeTrigger;
 import dev.pump.trigger.Trigger;
 import io.vertx.core.Context;

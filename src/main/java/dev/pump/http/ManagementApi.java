@@ -1,7 +1,6 @@
 package dev.pump.http;
 
 import dev.pump.pipeline.Pipeline;
-import dev.pump.trigger.FireResult;
 import dev.pump.trigger.Trigger;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -6,7 +6,6 @@ import dev.pump.pipeline.RedactedUrl;
 import dev.pump.trigger.TriggerEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
