@@ -112,6 +112,13 @@ class FlowOwnershipClusterTest {
     });
   }
 
+  /** @return whether exactly one of the two owns the key, and the other sends its events there */
+  private static boolean agreeOnOwner(FlowOwners a, FlowOwners b, String triggerId, String key) {
+    String fromA = a.ownerAddress(triggerId, key);
+    String fromB = b.ownerAddress(triggerId, key);
+    return fromA == null ? a.ownAddress().equals(fromB) : fromB == null && fromA.equals(b.ownAddress());
+  }
+
   /** @return a key of trigger {@code triggerId} that both nodes agree {@code owner} owns */
   private static String keyOwnedBy(Node owner, Node other, String triggerId) {
     for (int i = 0; i < 10_000; i++) {
@@ -200,6 +207,12 @@ class FlowOwnershipClusterTest {
     PumpService b = service(name, portB, List.of(portA, portB));
     awaitReachable(a.app().vertx(), b.app().flowOwners());
     awaitReachable(b.app().vertx(), a.app().flowOwners());
+    // while the partitions migrate to the second member the two may each take the other for a key's owner
+    // (seen once in CI: both answered 202): wait until they agree on who owns the keys posted below
+    for (String key : List.of("acct-1", "acct-2")) {
+      await().atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+        .until(() -> agreeOnOwner(a.app().flowOwners(), b.app().flowOwners(), "limited", key));
+    }
 
     List<Integer> statuses = List.of(post(a.port(), "limited", "acct-1"), post(b.port(), "limited", "acct-1"),
       post(b.port(), "limited", "acct-2"));
