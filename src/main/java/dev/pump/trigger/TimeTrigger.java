@@ -73,7 +73,7 @@ public abstract class TimeTrigger extends Trigger {
   private long wakeAtNanos = TimeScheduler.NOT_WAITING;
   private boolean running;
 
-  private volatile Instant armed;
+  private final InstantCell armed = new InstantCell();
   private final AtomicLong lostClaims = new AtomicLong();
 
   protected TimeTrigger(TriggerRuntime runtime, String type) {
@@ -261,13 +261,13 @@ public abstract class TimeTrigger extends Trigger {
     if (scheduler != null) {
       scheduler.remove(this);
     }
-    armed = null;
+    armed.set(null);
     return Future.succeededFuture();
   }
 
   @Override
   public Optional<Instant> nextFireAt() {
-    return Optional.ofNullable(armed);
+    return Optional.ofNullable(armed.get());
   }
 
   /** @return slots dropped without firing: older than the latest due one, or past the deadline */
@@ -467,7 +467,7 @@ public abstract class TimeTrigger extends Trigger {
       return;
     }
     Instant next = policy.arm();
-    armed = next;
+    armed.set(next);
     if (next == null) {
       wakeAtNanos = TimeScheduler.NOT_WAITING;
       if (policy.ended() != null && !endLogged) {

@@ -49,7 +49,7 @@ public abstract class Trigger extends VerticleBase {
   private volatile String address;
   private volatile boolean paused;
   private volatile String pausedReason;
-  private volatile Instant lastFiredAt;
+  private final InstantCell lastFiredAt = new InstantCell();
   private final AtomicLong fireCount = new AtomicLong();
   private final AtomicLong skippedWhilePaused = new AtomicLong();
   private final Set<String> sources = new CopyOnWriteArraySet<>();
@@ -331,7 +331,7 @@ public abstract class Trigger extends VerticleBase {
   private void deliver(TriggerEvent event) {
     // the documented JSON for any consumer; our own sources take the event back without parsing it
     runtime.vertx().eventBus().publish(address(), new TriggerEventJson(event));
-    lastFiredAt = event.firedAt();
+    lastFiredAt.set(event.firedAt());
     fireCount.incrementAndGet();
     runtime.fired(this, event);
   }
@@ -368,7 +368,7 @@ public abstract class Trigger extends VerticleBase {
   }
 
   public Optional<Instant> lastFiredAt() {
-    return Optional.ofNullable(lastFiredAt);
+    return Optional.ofNullable(lastFiredAt.get());
   }
 
   public long fireCount() {
@@ -425,7 +425,7 @@ public abstract class Trigger extends VerticleBase {
       .put("zone", zone().map(ZoneId::getId).orElse(null))
       .put("paused", paused)
       .put("pausedReason", pausedReason().orElse(null))
-      .put("lastFiredAt", lastFiredAt == null ? null : lastFiredAt.toString())
+      .put("lastFiredAt", lastFiredAt().map(Instant::toString).orElse(null))
       .put("nextFireAt", nextFireAt().map(Instant::toString).orElse(null))
       .put("fireCount", fireCount.get())
       .put("skippedWhilePaused", skippedWhilePaused.get())

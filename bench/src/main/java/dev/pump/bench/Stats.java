@@ -81,6 +81,21 @@ public final class Stats {
     return byGroup;
   }
 
+  /**
+   * Bytes allocated so far by this process's live threads (HotSpot's per-thread TLAB counters); a difference
+   * over a window where no thread ends is what that window allocated.
+   */
+  public static long allocatedBytes() {
+    if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads) {
+      long sum = 0;
+      for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+        sum += Math.max(0, bytes);
+      }
+      return sum;
+    }
+    return -1;
+  }
+
   public static int threadCount() {
     return ManagementFactory.getThreadMXBean().getThreadCount();
   }

@@ -128,6 +128,11 @@ public final class FirePrecision {
           + "the process in all " + String.format("%.1f", run.cpu.nanos() / 1000.0 / ((double) reps * n))
           + " us (us by thread: " + groups + ")");
     }
+    if (run.cpu.allocatedBytes() >= 0) {
+      // allocation per fire is what drives the young collections that make the slow slots at 1 000 triggers
+      Results.put(key + ".alloc_per_fire", run.cpu.allocatedBytes() / ((double) reps * n),
+        "bytes allocated per fire over the " + reps + " measured slots, every thread (the benchmark's recorder allocates nothing)");
+    }
     if (run.fires != null) {
       Results.putReps(key + ".fire.p99", fireP99, "ms (firedAt - scheduledAt, at the trigger)");
     }
@@ -194,10 +199,12 @@ public final class FirePrecision {
     Instant last = first.plusSeconds((long) (count - 1) * period);
     Instant deadline = last.plusSeconds(30);
     long cpuAtStart = -1;
+    long allocatedAtStart = -1;
     Map<String, Long> groupsAtStart = Map.of();
     while (Instant.now().isBefore(deadline)) {
       if (cpuAtStart < 0 && Instant.now().isAfter(lastWarmup) && slots.slot(lastWarmup).count() >= n) {
         cpuAtStart = Stats.processCpuNanos();
+        allocatedAtStart = Stats.allocatedBytes();
         groupsAtStart = Stats.cpuMillisByThreadGroup();
       }
       if (Instant.now().isAfter(last) && slots.slot(last).count() >= n) {
@@ -205,7 +212,8 @@ public final class FirePrecision {
       }
       Stats.sleep(20);
     }
-    Cpu cpu = new Cpu(cpuAtStart < 0 ? -1 : Stats.processCpuNanos() - cpuAtStart, new TreeMap<>());
+    Cpu cpu = new Cpu(cpuAtStart < 0 ? -1 : Stats.processCpuNanos() - cpuAtStart,
+      allocatedAtStart < 0 ? -1 : Stats.allocatedBytes() - allocatedAtStart, new TreeMap<>());
     Map<String, Long> before = groupsAtStart;
     Stats.cpuMillisByThreadGroup().forEach((group, millis) -> {
       long used = millis - before.getOrDefault(group, 0L);
@@ -217,8 +225,8 @@ public final class FirePrecision {
     return cpu;
   }
 
-  /** Process CPU over the measured slots, in all and by thread group (ms). */
-  record Cpu(long nanos, Map<String, Long> millisByGroup) {
+  /** Process CPU over the measured slots, in all and by thread group (ms), and the bytes allocated meanwhile. */
+  record Cpu(long nanos, long allocatedBytes, Map<String, Long> millisByGroup) {
   }
 
   private static Run runOurs(int n, int period, int slots, int warmups) {
