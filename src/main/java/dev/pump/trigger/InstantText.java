@@ -16,8 +16,15 @@ final class InstantText {
   /** 9999-12-31T23:59:59Z */
   private static final long LAST_FOUR_DIGIT_SECOND = 253_402_300_799L;
 
-  /** The text of one second, up to and without the fraction: {@code 2026-03-30T07:05:00}. */
-  private record Second(long epochSecond, String text) {
+  /**
+   * The text of one second, up to and without the fraction ({@code 2026-03-30T07:05:00}), and the
+   * whole text of that second's instant ({@code 2026-03-30T07:05:00Z}), which a group of triggers
+   * firing at one slot all ask for.
+   */
+  private record Second(long epochSecond, String text, String wholeSecond) {
+    Second(long epochSecond, String text) {
+      this(epochSecond, text, text + 'Z');
+    }
   }
 
   private static volatile Second last = new Second(-1, "");
@@ -37,7 +44,7 @@ final class InstantText {
     }
     int nano = instant.getNano();
     if (nano == 0) {
-      return second.text() + 'Z';
+      return second.wholeSecond();
     }
     StringBuilder text = new StringBuilder(second.text().length() + 11).append(second.text()).append('.');
     if (nano % 1_000_000 == 0) {

@@ -31,7 +31,7 @@ final class TimeScheduler {
   private final Thread thread;
   private final TreeMap<Long, List<TimeTrigger>> buckets = new TreeMap<>();
   /** The last question asked of each shared schedule: triggers of a group all ask the same one. */
-  private final Map<Object, Instant[]> lastNext = new IdentityHashMap<>();
+  private final Map<Object, NextSlot> lastNext = new IdentityHashMap<>();
   private Timer timer;
   private long timerAtNanos = Long.MAX_VALUE;
   private long lastBucketKey = NOT_WAITING;
@@ -70,13 +70,13 @@ final class TimeScheduler {
    * triggers starting at slightly different instants between the same two slots get the same answer.
    */
   Optional<Instant> nextSlot(Object schedule, Instant after, TimeTrigger asking) {
-    Instant[] last = lastNext.get(schedule);
+    NextSlot last = lastNext.get(schedule);
     // no slot lies between a question and its answer: any instant in [after, next) has the same next
-    if (last != null && !after.isBefore(last[0]) && (last[1] == null || after.isBefore(last[1]))) {
-      return Optional.ofNullable(last[1]);
+    if (last != null && !after.isBefore(last.after()) && (last.next().isEmpty() || after.isBefore(last.next().get()))) {
+      return last.next(); // the same Optional for the whole group: nothing allocated per trigger
     }
     Optional<Instant> next = asking.slotAfter(after);
-    lastNext.put(schedule, new Instant[] {after, next.orElse(null)});
+    lastNext.put(schedule, new NextSlot(after, next));
     return next;
   }
 
@@ -196,5 +196,9 @@ final class TimeScheduler {
       }
     }
     return null;
+  }
+
+  /** A question asked of a shared schedule and its answer. */
+  private record NextSlot(Instant after, Optional<Instant> next) {
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -42,6 +43,9 @@ public abstract class Trigger extends VerticleBase {
 
   private static final String FIRING_PREFIX = Long.toHexString(new SecureRandom().nextLong() | Long.MIN_VALUE) + "-";
   private static final AtomicLong FIRING_SEQUENCE = new AtomicLong();
+
+  /** Default options, shared: the event bus only reads them, and publish(address, body) makes new ones per call. */
+  private static final DeliveryOptions PUBLISH = new DeliveryOptions();
 
   protected final TriggerRuntime runtime;
   private final String type;
@@ -330,7 +334,7 @@ public abstract class Trigger extends VerticleBase {
 
   private void deliver(TriggerEvent event) {
     // the documented JSON for any consumer; our own sources take the event back without parsing it
-    runtime.vertx().eventBus().publish(address(), new TriggerEventJson(event));
+    runtime.vertx().eventBus().publish(address(), new TriggerEventJson(event), PUBLISH);
     lastFiredAt.set(event.firedAt());
     fireCount.incrementAndGet();
     runtime.fired(this, event);

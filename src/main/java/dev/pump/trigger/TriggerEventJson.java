@@ -31,7 +31,8 @@ final class TriggerEventJson extends JsonObject {
 
   @Override
   public JsonObject copy() {
-    return new TriggerEventJson(event.withArgs(event.args().copy()));
+    JsonObject args = event.args();
+    return new TriggerEventJson(event.withArgs(args.isEmpty() ? new JsonObject() : args.copy()));
   }
 
   /** The event's fields as a map, written on first use; from then on an ordinary, mutable map. */
