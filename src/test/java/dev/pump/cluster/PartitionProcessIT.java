@@ -1,5 +1,6 @@
 package dev.pump.cluster;
 
+import dev.pump.JarProcesses;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

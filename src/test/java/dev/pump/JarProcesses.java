@@ -1,4 +1,4 @@
-package dev.pump.cluster;
+package dev.pump;
 
 import io.vertx.core.json.JsonObject;
 
@@ -16,13 +16,13 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the cluster process tests share: the jar they start, the sinks they read, the logs they show on a failure. */
-final class JarProcesses {
+public final class JarProcesses {
 
   private JarProcesses() {
   }
 
   /** Every complete JSON line of the given sinks (a line being written right now is skipped). */
-  static List<JsonObject> readSinks(Collection<Path> sinks) throws IOException {
+  public static List<JsonObject> readSinks(Collection<Path> sinks) throws IOException {
     List<JsonObject> events = new ArrayList<>();
     for (Path sink : sinks) {
       if (Files.exists(sink)) {
@@ -37,7 +37,7 @@ final class JarProcesses {
   }
 
   /** Slot -> nodes that fired it, for the slots of {@code trigger} in [from, to]. */
-  static Map<Instant, List<String>> slots(List<JsonObject> events, String trigger, Instant from, Instant to) {
+  public static Map<Instant, List<String>> slots(List<JsonObject> events, String trigger, Instant from, Instant to) {
     return events.stream()
       .filter(e -> trigger.equals(e.getString("trigger")))
       .filter(e -> {
@@ -49,7 +49,7 @@ final class JarProcesses {
   }
 
   /** The last 40 lines of each log, under its name: for an assertion's description. */
-  static String tails(Map<String, Path> logs) {
+  public static String tails(Map<String, Path> logs) {
     StringBuilder all = new StringBuilder();
     logs.forEach((name, log) -> {
       try {
@@ -64,7 +64,7 @@ final class JarProcesses {
   }
 
   /** The shaded jar the failsafe plugin names in {@code -Dpump.jar}. */
-  static Path jar() {
+  public static Path jar() {
     String jar = System.getProperty("pump.jar");
     assertThat(jar).as("system property pump.jar (set by the failsafe plugin)").isNotNull();
     assertThat(Path.of(jar)).as("the shaded jar; run mvn verify, not only mvn test").exists();
@@ -72,7 +72,7 @@ final class JarProcesses {
   }
 
   /** The java of the JVM running the test. */
-  static String javaBinary() {
+  public static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 }
