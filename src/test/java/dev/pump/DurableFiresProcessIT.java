@@ -110,7 +110,8 @@ class DurableFiresProcessIT {
 
   /** The firing ids in the sink file; a line the kill cut short (none expected: lines are written whole) is skipped. */
   private static Set<String> firingsIn(Path sinkFile) throws IOException {
-    return JarProcesses.readSinks(List.of(sinkFile)).stream().map(e -> e.getString("firing")).collect(Collectors.toSet());
+    return JarProcesses.readSinks(List.of(sinkFile)).stream().map(e -> e.getString("firing"))
+      .collect(Collectors.toSet());
   }
 
   private static double metric(HttpClient http, int port, String name) throws Exception {

@@ -66,7 +66,7 @@ public final class JarProcesses implements AfterEachCallback, AutoCloseable {
     return new Launch(Objects.requireNonNull(output, "output"), List.of(arguments));
   }
 
-  /** Sends SIGTERM to every process still running, then waits for each to end: {@link Started#stop} for them all at once. */
+  /** {@link Started#stop} for them all at once: SIGTERM to every process still running, then waits for each to end. */
   public void stopAll(Duration deadline) throws InterruptedException {
     for (Started process : started) {
       process.terminate();
@@ -110,7 +110,10 @@ public final class JarProcesses implements AfterEachCallback, AutoCloseable {
     }
   }
 
-  /** After each test: {@link #close()}. A test that must release something after the processes are gone calls it first. */
+  /**
+   * After each test: {@link #close()}. A test that must release something after the processes are gone (network
+   * namespaces) calls {@code close()} itself first, in its {@code @AfterEach}.
+   */
   @Override
   public void afterEach(ExtensionContext context) {
     close();
@@ -144,6 +147,19 @@ public final class JarProcesses implements AfterEachCallback, AutoCloseable {
     public Launch smallJvm() {
       jvmOptions.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
       return this;
+    }
+
+    /**
+     * The variables that make the process one node of a cluster, as docker-compose.yml sets them: its HTTP port,
+     * its data folder, its Hazelcast port and the members to join, its node name; and no Hazelcast phone-home.
+     */
+    public Launch clusterNode(String name, int httpPort, Path dataDir, int clusterPort, String members) {
+      return env("PUMP_HTTP_PORT", String.valueOf(httpPort))
+        .env("PUMP_DATA_DIR", dataDir.toString())
+        .env("PUMP_CLUSTER_PORT", String.valueOf(clusterPort))
+        .env("PUMP_CLUSTER_MEMBERS", members)
+        .env("PUMP_CLUSTER_NODE_NAME", name)
+        .env("HZ_PHONE_HOME_ENABLED", "false");
     }
 
     /** Runs this copy of the shaded jar instead of the one the build made. */
@@ -191,7 +207,10 @@ public final class JarProcesses implements AfterEachCallback, AutoCloseable {
       return this;
     }
 
-    /** Starts the process (the JVM itself, no shell around it: SIGKILL reaches the service); it is killed after the test. */
+    /**
+     * Starts the process: the JVM itself, no shell around it, so that SIGKILL reaches the service. It is killed after
+     * the test if it still runs.
+     */
     public Started start() throws IOException {
       Path shaded = (jar != null ? jar : JarProcesses.jar()).toAbsolutePath();
       List<String> command = new ArrayList<>();

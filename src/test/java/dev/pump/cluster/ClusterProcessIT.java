@@ -123,7 +123,8 @@ class ClusterProcessIT {
       }
     }
     // the one gap allowed: the victim's last slot, published there just before the kill
-    assertThat(missing).as("slots no sink has (killed at %s)\n%s", killedAt, processes.tails()).hasSizeLessThanOrEqualTo(1);
+    assertThat(missing).as("slots no sink has (killed at %s)\n%s", killedAt, processes.tails())
+      .hasSizeLessThanOrEqualTo(1);
     missing.forEach(slot -> assertThat(slot).as("the only slot that may be missing")
       .isBetween(killedAt.minusSeconds(2), killedAt));
     assertThat(bySlot.values().stream().flatMap(List::stream).distinct().count())
@@ -136,12 +137,7 @@ class ClusterProcessIT {
     int httpPort = ClusterNodes.freePort();
     Path dataDir = Files.createDirectories(dir.resolve(name));
     JarProcesses.Started process = processes.launch(dir.resolve(name + ".log"), "run", config.toString()).smallJvm()
-      .env("PUMP_HTTP_PORT", String.valueOf(httpPort))
-      .env("PUMP_DATA_DIR", dataDir.toString())
-      .env("PUMP_CLUSTER_PORT", String.valueOf(clusterPort))
-      .env("PUMP_CLUSTER_MEMBERS", members)
-      .env("PUMP_CLUSTER_NODE_NAME", name)
-      .env("HZ_PHONE_HOME_ENABLED", "false")
+      .clusterNode(name, httpPort, dataDir, clusterPort, members)
       .start();
     nodes.put(name, new Node(name, httpPort, clusterPort, dataDir, process));
   }

@@ -192,13 +192,8 @@ class PartitionProcessIT {
     Path dataDir = Files.createDirectories(dir.resolve(name));
     JarProcesses.Started process = processes.launch(dir.resolve(name + ".log"), "run", config.toString()).smallJvm()
       .via(java -> hosts.exec(host, java.toArray(String[]::new)))
-      .env("PUMP_HTTP_PORT", String.valueOf(httpPort))
-      .env("PUMP_DATA_DIR", dataDir.toString())
+      .clusterNode(name, httpPort, dataDir, clusterPort, members)
       .env("PUMP_CLUSTER_HOST", hosts.address(host))
-      .env("PUMP_CLUSTER_PORT", String.valueOf(clusterPort))
-      .env("PUMP_CLUSTER_MEMBERS", members)
-      .env("PUMP_CLUSTER_NODE_NAME", name)
-      .env("HZ_PHONE_HOME_ENABLED", "false")
       .start();
     nodes.put(name, new Node(name, host, httpPort, dataDir, process));
   }
