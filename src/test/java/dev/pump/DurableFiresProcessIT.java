@@ -2,8 +2,8 @@ package dev.pump;
 
 import dev.pump.testing.GatedProcessor;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -15,16 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
-import static dev.pump.ServiceProcessIT.freePort;
-import static dev.pump.ServiceProcessIT.jar;
-import static dev.pump.ServiceProcessIT.javaBinary;
+import static dev.pump.JarProcesses.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,14 +41,8 @@ class DurableFiresProcessIT {
   @TempDir
   Path dir;
 
-  private Process process;
-
-  @AfterEach
-  void killWhatIsLeft() {
-    if (process != null && process.isAlive()) {
-      process.destroyForcibly();
-    }
-  }
+  @RegisterExtension
+  final JarProcesses processes = new JarProcesses();
 
   @Test
   void everyFireAnswered202BeforeAKill9ReachesTheSinkAfterTheRestart() throws Exception {
@@ -71,9 +63,9 @@ class DurableFiresProcessIT {
           sink: { type: file, path: %s }
       """.formatted(port, dir.resolve("data"), GatedProcessor.class.getName(), gate, sinkFile));
 
-    process = start(config, "first.log");
+    JarProcesses.Started first = start(config, "first.log");
     HttpClient http = HttpClient.newHttpClient();
-    awaitReady(http, port, "first.log");
+    first.awaitOk(uri(port, "/health/ready"), DEADLINE);
 
     Set<String> accepted = new LinkedHashSet<>();
     for (int from = 0; from < WEBHOOKS; from += IN_FLIGHT) {
@@ -86,7 +78,7 @@ class DurableFiresProcessIT {
       }
       for (CompletableFuture<HttpResponse<String>> response : sent) {
         HttpResponse<String> answer = response.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        assertThat(answer.statusCode()).as(log("first.log")).isEqualTo(202);
+        assertThat(answer.statusCode()).as(first.output()).isEqualTo(202);
         accepted.add(new JsonObject(answer.body()).getString("firing"));
       }
     }
@@ -94,13 +86,10 @@ class DurableFiresProcessIT {
     await().atMost(DEADLINE).until(() -> firingsIn(sinkFile).size() >= WEBHOOKS / 4);
     assertThat(firingsIn(sinkFile)).as("the step holds the rest").hasSizeLessThan(WEBHOOKS);
 
-    process.destroyForcibly();  // SIGKILL to the JVM itself: no shutdown hook, no grace
-    assertThat(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isEqualTo(137);
+    assertThat(first.kill(DEADLINE)).isEqualTo(137);  // SIGKILL to the JVM itself: no shutdown hook, no grace
 
     Files.writeString(gate, Integer.toString(Integer.MAX_VALUE));  // the step is quick from now on
-    process = start(config, "second.log");
-    awaitReady(http, port, "second.log");
+    start(config, "second.log").awaitOk(uri(port, "/health/ready"), DEADLINE);
 
     await().atMost(DEADLINE).untilAsserted(() -> {
       Set<String> missing = new LinkedHashSet<>(accepted);
@@ -114,38 +103,15 @@ class DurableFiresProcessIT {
     assertThat(metric(http, port, "pump_journal_size_bytes")).isPositive();
   }
 
-  private Process start(Path config, String logName) throws IOException, java.net.URISyntaxException {
-    String classPath = jar() + java.io.File.pathSeparator
-      + Path.of(GatedProcessor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    // the JVM itself, not a shell around it: destroyForcibly() is a SIGKILL to the service
-    return new ProcessBuilder(javaBinary(), "-cp", classPath, Main.class.getName(), "run", config.toString())
-      .redirectErrorStream(true)
-      .redirectOutput(dir.resolve(logName).toFile())
-      .start();
-  }
-
-  private void awaitReady(HttpClient http, int port, String logName) {
-    await().atMost(DEADLINE).ignoreExceptions()
-      .until(() -> {
-        assertThat(process.isAlive()).as(log(logName)).isTrue();
-        return get(http, port, "/health/ready").statusCode() == 200;
-      });
+  /** The jar with the test classes, for {@link GatedProcessor}. */
+  private JarProcesses.Started start(Path config, String logName) throws IOException {
+    return processes.launch(dir.resolve(logName), "run", config.toString()).withTestClasses().start();
   }
 
   /** The firing ids in the sink file; a line the kill cut short (none expected: lines are written whole) is skipped. */
   private static Set<String> firingsIn(Path sinkFile) throws IOException {
-    Set<String> firings = new HashSet<>();
-    if (!Files.exists(sinkFile)) {
-      return firings;
-    }
-    for (String line : Files.readAllLines(sinkFile)) {
-      try {
-        firings.add(new JsonObject(line).getString("firing"));
-      } catch (RuntimeException e) {
-        // a partial last line
-      }
-    }
-    return firings;
+    return JarProcesses.readSinks(List.of(sinkFile)).stream().map(e -> e.getString("firing"))
+      .collect(Collectors.toSet());
   }
 
   private static double metric(HttpClient http, int port, String name) throws Exception {
@@ -161,10 +127,5 @@ class DurableFiresProcessIT {
 
   private static URI uri(int port, String path) {
     return URI.create("http://127.0.0.1:" + port + path);
-  }
-
-  private String log(String name) throws IOException {
-    Path log = dir.resolve(name);
-    return Files.exists(log) ? Files.readString(log) : "";
   }
 }

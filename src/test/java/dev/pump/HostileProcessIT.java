@@ -1,7 +1,7 @@
 package dev.pump;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -15,11 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import static dev.pump.ServiceProcessIT.freePort;
-import static dev.pump.ServiceProcessIT.jar;
-import static dev.pump.ServiceProcessIT.javaBinary;
+import static dev.pump.JarProcesses.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,15 +30,10 @@ class HostileProcessIT {
   @TempDir
   Path dir;
 
-  private Process process;
-  private final HttpClient http = HttpClient.newHttpClient();
+  @RegisterExtension
+  final JarProcesses processes = new JarProcesses();
 
-  @AfterEach
-  void killWhatIsLeft() {
-    if (process != null && process.isAlive()) {
-      process.destroyForcibly();
-    }
-  }
+  private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   void sinkCredentialsAreShownNowhere() throws Exception {
@@ -61,8 +53,8 @@ class HostileProcessIT {
           triggers: [ { type: webhook, id: hook2, name: in2 } ]
           sink: { type: http, urlEnv: PUMP_TEST_SINK_URL, maxAttempts: 1, initialBackoff: 10ms, maxBackoff: 10ms }
       """.formatted(port, dir.resolve("data"), sinkUrl));
-    start(config, Map.of("PUMP_TEST_SINK_URL", sinkUrl.replace("/in?", "/env?")));
-    await().atMost(DEADLINE).ignoreExceptions().until(() -> get(port, "/api/pipelines").statusCode() == 200);
+    JarProcesses.Started service = start(config, Map.of("PUMP_TEST_SINK_URL", sinkUrl.replace("/in?", "/env?")));
+    service.awaitOk(uri(port, "/api/pipelines"), DEADLINE);
 
     assertThat(post(port, "/webhooks/in").statusCode()).isEqualTo(202);
     assertThat(post(port, "/webhooks/in2").statusCode()).isEqualTo(202);
@@ -74,12 +66,11 @@ class HostileProcessIT {
     String pipelines = get(port, "/api/pipelines").body();
     assertThat(health).contains("127.0.0.1:" + deadPort + "/in?api_key=***&team=ops");
     assertThat(pipelines).contains("http://***@127.0.0.1:" + deadPort);
-    process.destroy();
-    process.waitFor();
-    for (String shown : new String[] {health, pipelines, log()}) {
+    service.stop(DEADLINE);
+    for (String shown : new String[] {health, pipelines, service.output()}) {
       assertThat(shown).doesNotContain(PASSWORD).doesNotContain(API_KEY);
     }
-    assertThat(log()).contains("api_key=***");
+    assertThat(service.output()).contains("api_key=***");
   }
 
   @Test
@@ -97,16 +88,16 @@ class HostileProcessIT {
             triggers: [ { type: webhook, id: hook, name: in } ]
             sink: { type: http, url: "http://127.0.0.1:%d/in", maxAttempts: 1, timeout: 60s }
         """.formatted(port, dir.resolve("data"), silent.getLocalPort()));
-      start(config, Map.of());
-      await().atMost(DEADLINE).ignoreExceptions().until(() -> get(port, "/health").statusCode() == 200);
+      JarProcesses.Started service = start(config, Map.of());
+      service.awaitOk(uri(port, "/health"), DEADLINE);
       for (int i = 0; i < 3; i++) {
         assertThat(post(port, "/webhooks/in").statusCode()).isEqualTo(202);
       }
 
-      process.destroy();  // SIGTERM
-      await().atMost(DEADLINE).until(() -> log().contains("Stopping:"));
+      service.terminate();  // SIGTERM
+      service.awaitOutput("Stopping:", DEADLINE);
       int answered = 0;
-      while (process.isAlive() && answered < 20) {
+      while (service.isAlive() && answered < 20) {
         HttpResponse<String> late;
         try {
           late = post(port, "/webhooks/in");
@@ -118,18 +109,13 @@ class HostileProcessIT {
         assertThat(late.headers().firstValue("Retry-After")).isPresent();
       }
 
-      assertThat(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-      assertThat(process.exitValue()).as(log()).isZero();
-      assertThat(log()).contains("ran out: 3 accepted fires not run");
+      assertThat(service.awaitExit(DEADLINE)).as(service.output()).isZero();
+      assertThat(service.output()).contains("ran out: 3 accepted fires not run");
     }
   }
 
-  private void start(Path config, Map<String, String> environment) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", jar().toString(), "run", config.toString())
-      .redirectErrorStream(true)
-      .redirectOutput(dir.resolve("service.log").toFile());
-    builder.environment().putAll(environment);
-    process = builder.start();
+  private JarProcesses.Started start(Path config, Map<String, String> environment) throws IOException {
+    return processes.launch(dir.resolve("service.log"), "run", config.toString()).env(environment).start();
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
@@ -143,10 +129,5 @@ class HostileProcessIT {
 
   private static URI uri(int port, String path) {
     return URI.create("http://127.0.0.1:" + port + path);
-  }
-
-  private String log() throws IOException {
-    Path log = dir.resolve("service.log");
-    return Files.exists(log) ? Files.readString(log) : "";
   }
 }

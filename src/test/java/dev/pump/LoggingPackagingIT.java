@@ -1,27 +1,22 @@
 package dev.pump;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Logging belongs to the service: the library jar ships neither Logback's configuration nor a dependency on
@@ -35,14 +30,8 @@ class LoggingPackagingIT {
   @TempDir
   Path dir;
 
-  private Process process;
-
-  @AfterEach
-  void killWhatIsLeft() {
-    if (process != null && process.isAlive()) {
-      process.destroyForcibly();
-    }
-  }
+  @RegisterExtension
+  final JarProcesses processes = new JarProcesses();
 
   @Test
   void theLibraryJarHasNoLogbackConfigurationAndDeclaresLogbackOptional() throws IOException {
@@ -61,7 +50,7 @@ class LoggingPackagingIT {
 
   @Test
   void theFatJarHasTheServicesLogbackConfiguration() throws IOException {
-    try (JarFile fat = new JarFile(ServiceProcessIT.jar().toFile())) {
+    try (JarFile fat = new JarFile(JarProcesses.jar().toFile())) {
       assertThat(read(fat, "logback.xml")).isEqualTo(Files.readString(LoggingConfigTest.SERVICE_CONFIG));
       assertThat(fat.getEntry("ch/qos/logback/classic/Logger.class")).isNotNull();
     }
@@ -88,7 +77,7 @@ class LoggingPackagingIT {
 
   /** Runs the fat jar on a free port until {@code /health/live} answers, stops it, returns its output lines. */
   private List<String> runUntilHealthyThenStop(String logFormat) throws Exception {
-    int port = ServiceProcessIT.freePort();
+    int port = JarProcesses.freePort();
     Path config = Files.writeString(dir.resolve("config.yaml"), """
       http: { host: 127.0.0.1, port: %d }
       dataDir: %s
@@ -100,21 +89,15 @@ class LoggingPackagingIT {
             - { type: cron, id: new-year, schedule: "0 0 1 1 *" }
           sink: { type: log }
       """.formatted(port, dir.resolve("data")));
-    ProcessBuilder builder = new ProcessBuilder(ServiceProcessIT.javaBinary(), "-jar",
-      ServiceProcessIT.jar().toString(), "run", config.toString())
-      .redirectErrorStream(true).redirectOutput(dir.resolve("service.log").toFile());
-    builder.environment().keySet().removeIf(name -> name.startsWith("PUMP_"));
+    JarProcesses.Launch launch = processes.launch(dir.resolve("service.log"), "run", config.toString())
+      .withoutPumpEnvironment();
     if (logFormat != null) {
-      builder.environment().put("PUMP_LOG_FORMAT", logFormat);
+      launch.env("PUMP_LOG_FORMAT", logFormat);
     }
-    process = builder.start();
-    HttpClient http = HttpClient.newHttpClient();
-    await().atMost(DEADLINE).ignoreExceptions().until(() -> http.send(
-      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live")).build(),
-      HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-    process.destroy();
-    assertThat(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    return Files.readAllLines(dir.resolve("service.log")).stream().filter(line -> !line.isBlank()).toList();
+    JarProcesses.Started service = launch.start();
+    service.awaitOk(URI.create("http://127.0.0.1:" + port + "/health/live"), DEADLINE);
+    service.stop(DEADLINE);
+    return service.output().lines().filter(line -> !line.isBlank()).toList();
   }
 
   private static String read(JarFile jar, String name) throws IOException {

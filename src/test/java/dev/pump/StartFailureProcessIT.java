@@ -5,24 +5,18 @@ import dev.pump.source.SourceRuntime;
 import dev.pump.source.TriggerSource;
 import dev.pump.trigger.TriggerEvent;
 import io.vertx.core.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import static dev.pump.ServiceProcessIT.freePort;
-import static dev.pump.ServiceProcessIT.jar;
-import static dev.pump.ServiceProcessIT.javaBinary;
+import static dev.pump.JarProcesses.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -36,14 +30,8 @@ class StartFailureProcessIT {
   @TempDir
   Path dir;
 
-  private Process process;
-
-  @AfterEach
-  void killWhatIsLeft() {
-    if (process != null && process.isAlive()) {
-      process.destroyForcibly();
-    }
-  }
+  @RegisterExtension
+  final JarProcesses processes = new JarProcesses();
 
   @Test
   void aPortInUseEndsTheProcessWithOneLineNamingThePort() throws Exception {
@@ -51,7 +39,7 @@ class StartFailureProcessIT {
       int port = taken.getLocalPort();
       Path config = config(port, dir.resolve("data"), "{ type: clock }");
 
-      Failure failure = runUntilExit(List.of("-jar", jar().toString(), "run", config.toString()));
+      Failure failure = runUntilExit(run(config));
 
       failure.assertOneLine("vertx-pump: failed to start: port " + port + " on 127.0.0.1 is in use");
       assertThat(dir.resolve("data/hooks.jsonl")).as("the run-once trigger never started").doesNotExist();
@@ -64,8 +52,7 @@ class StartFailureProcessIT {
       int port = taken.getLocalPort();
       Path config = config(freePort(), dir.resolve("data"), "{ type: clock }");
 
-      Failure failure = runUntilExit(List.of("-jar", jar().toString(), "run", config.toString()),
-        "PUMP_HTTP_PORT", Integer.toString(port));
+      Failure failure = runUntilExit(run(config).env("PUMP_HTTP_PORT", Integer.toString(port)));
 
       failure.assertOneLine("vertx-pump: failed to start: port " + port + " on 127.0.0.1 is in use");
     }
@@ -78,7 +65,7 @@ class StartFailureProcessIT {
     Path config = config(freePort(), dataDir, "{ type: clock }");
     Files.writeString(config, Files.readString(config).replace("sink: { type: file }", "sink: { type: log }"));
 
-    Failure failure = runUntilExit(List.of("-jar", jar().toString(), "run", config.toString()));
+    Failure failure = runUntilExit(run(config));
 
     // the configuration tries dataDir for writing (status 2); the start checks it again (status 1) for a
     // folder that turns unwritable between the two
@@ -92,7 +79,7 @@ class StartFailureProcessIT {
     Path aFile = Files.writeString(dir.resolve("data"), "a file where the data folder should be");
     Path config = config(freePort(), aFile, "{ type: clock }");
 
-    Failure failure = runUntilExit(List.of("-jar", jar().toString(), "run", config.toString()));
+    Failure failure = runUntilExit(run(config));
 
     assertThat(failure.status()).as(failure.stderr()).isEqualTo(2);
     assertThat(failure.stderr().strip()).isEqualTo("dataDir: \"" + aFile + "\" exists and is not a directory");
@@ -102,9 +89,8 @@ class StartFailureProcessIT {
   void aSourceWhoseStartFailsEndsTheProcessWithOneLineGivingItsReason() throws Exception {
     Path config = config(freePort(), dir.resolve("data"),
       "{ type: class, class: " + UnreachableWarehouseSource.class.getName() + " }");
-    String classPath = jar() + java.io.File.pathSeparator + testClasses();
 
-    Failure failure = runUntilExit(List.of("-cp", classPath, Main.class.getName(), "run", config.toString()));
+    Failure failure = runUntilExit(run(config).withTestClasses());
 
     failure.assertOneLine("vertx-pump: failed to start: " + UnreachableWarehouseSource.REASON);
   }
@@ -118,7 +104,7 @@ class StartFailureProcessIT {
         cluster: { enabled: true, name: start-failure-%d, host: 127.0.0.1, port: %d, members: [] }
         """.formatted(clusterPort, clusterPort));
 
-      Failure failure = runUntilExit(List.of("-jar", jar().toString(), "run", config.toString()));
+      Failure failure = runUntilExit(run(config));
 
       // Hazelcast and Vert.x log the bind failure with stack traces of their own on stdout; stderr has our line
       failure.assertOneLineStartingWith("vertx-pump: failed to start: cannot join cluster 'start-failure-"
@@ -161,23 +147,16 @@ class StartFailureProcessIT {
       """.formatted(port, dataDir, source));
   }
 
-  private Failure runUntilExit(List<String> arguments, String... env) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(javaBinary());
-    command.addAll(arguments);
-    ProcessBuilder builder = new ProcessBuilder(command)
-      .redirectOutput(dir.resolve("stdout.log").toFile())
-      .redirectError(dir.resolve("stderr.log").toFile());
-    builder.environment().keySet().removeIf(name -> name.startsWith("PUMP_"));
-    for (int i = 0; i < env.length; i += 2) {
-      builder.environment().put(env[i], env[i + 1]);
-    }
-    process = builder.start();
-    boolean exited = process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-    String stdout = Files.readString(dir.resolve("stdout.log"));
-    String stderr = Files.readString(dir.resolve("stderr.log"));
-    assertThat(exited).as("the process ends by itself; stdout:%n%s%nstderr:%n%s", stdout, stderr).isTrue();
-    return new Failure(process.exitValue(), stdout, stderr);
+  /** {@code run CONFIG}, stdout and stderr each to a file of its own. */
+  private JarProcesses.Launch run(Path config) {
+    return processes.launch(dir.resolve("stdout.log"), "run", config.toString()).errorOutput(dir.resolve("stderr.log"));
+  }
+
+  /** Runs the launch, without the test's own {@code PUMP_*} variables, until the process ends by itself. */
+  private Failure runUntilExit(JarProcesses.Launch launch) throws Exception {
+    JarProcesses.Started process = launch.withoutPumpEnvironment().start();
+    int status = process.awaitExit(DEADLINE);
+    return new Failure(status, process.output(), process.errorOutput());
   }
 
   private record Failure(int status, String stdout, String stderr) {
@@ -197,9 +176,5 @@ class StartFailureProcessIT {
         assertThat(stdout).as("no stack trace: " + context).doesNotContain("\tat ");
       }
     }
-  }
-
-  private static Path testClasses() throws URISyntaxException {
-    return Path.of(UnreachableWarehouseSource.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 }

@@ -1,8 +1,9 @@
 package dev.pump.cluster;
 
+import dev.pump.JarProcesses;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,24 +48,15 @@ class ClusterProcessIT {
   @TempDir
   Path dir;
 
+  @RegisterExtension
+  final JarProcesses processes = new JarProcesses();
+
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private record Node(String name, int httpPort, int clusterPort, Path dataDir, Process process) {
+  private record Node(String name, int httpPort, int clusterPort, Path dataDir, JarProcesses.Started process) {
     Path sink() {
       return dataDir.resolve("ticks.jsonl");
-    }
-  }
-
-  @AfterEach
-  void destroyEveryProcess() throws Exception {
-    for (Node node : nodes.values()) {
-      if (node.process().isAlive()) {
-        node.process().destroyForcibly();
-      }
-    }
-    for (Node node : nodes.values()) {
-      node.process().waitFor(20, TimeUnit.SECONDS);
     }
   }
 
@@ -88,11 +79,11 @@ class ClusterProcessIT {
 
     // the first node forms the cluster (alone it has no quorum, so it is live but not ready); the other two join it
     start("node-a", clusterPorts.get(0), members, config);
-    awaitUp(nodes.get("node-a"), "/health/live");
+    nodes.get("node-a").process().awaitOk(uri(nodes.get("node-a"), "/health/live"), START_DEADLINE);
     start("node-b", clusterPorts.get(1), members, config);
     start("node-c", clusterPorts.get(2), members, config);
     for (Node node : nodes.values()) {
-      awaitUp(node, "/health");
+      node.process().awaitOk(uri(node, "/health"), START_DEADLINE);
     }
     await().atMost(START_DEADLINE).ignoreExceptions().until(() -> nodes.values().stream().allMatch(node -> {
       JsonObject cluster = getJson(node, "/api/cluster");
@@ -104,8 +95,7 @@ class ClusterProcessIT {
     await().atMost(Duration.ofSeconds(KILL_AFTER + 30)).until(() -> Instant.now().isAfter(first.plusSeconds(KILL_AFTER)));
     Node victim = latestFirer();
     Instant killedAt = Instant.now();
-    victim.process().destroyForcibly(); // SIGKILL
-    assertThat(victim.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
+    victim.process().kill(Duration.ofSeconds(20));
 
     // a slot after the last one judged: every judged slot had its chance, takeovers included
     await().atMost(Duration.ofSeconds(SLOTS + 40)).until(() -> !slots(readSinks(), last.plusSeconds(1), last.plusSeconds(60)).isEmpty());
@@ -116,14 +106,7 @@ class ClusterProcessIT {
     assertThat(poked.statusCode()).as(poked.body()).isEqualTo(202);
     String firing = new JsonObject(poked.body()).getString("firing");
     await().atMost(Duration.ofSeconds(20)).until(() -> readSinks().stream().anyMatch(e -> firing.equals(e.getString("firing"))));
-    for (Node node : nodes.values()) {
-      if (node != victim) {
-        node.process().destroy(); // SIGTERM: orderly
-      }
-    }
-    for (Node node : nodes.values()) {
-      assertThat(node.process().waitFor(30, TimeUnit.SECONDS)).as(node.name() + " stops").isTrue();
-    }
+    processes.stopAll(Duration.ofSeconds(30)); // SIGTERM to the survivors: orderly
 
     List<JsonObject> events = readSinks();
     Map<Instant, List<String>> bySlot = slots(events, first, last);
@@ -132,7 +115,7 @@ class ClusterProcessIT {
         Collectors.counting())));
     List<String> duplicates = bySlot.entrySet().stream().filter(e -> e.getValue().size() > 1)
       .map(e -> e.getKey() + " by " + e.getValue()).toList();
-    assertThat(duplicates).as("slots fired more than once\n" + logs()).isEmpty();
+    assertThat(duplicates).as("slots fired more than once\n" + processes.tails()).isEmpty();
     List<Instant> missing = new ArrayList<>();
     for (Instant slot = first; !slot.isAfter(last); slot = slot.plusSeconds(1)) {
       if (!bySlot.containsKey(slot)) {
@@ -140,7 +123,8 @@ class ClusterProcessIT {
       }
     }
     // the one gap allowed: the victim's last slot, published there just before the kill
-    assertThat(missing).as("slots no sink has (killed at %s)\n%s", killedAt, logs()).hasSizeLessThanOrEqualTo(1);
+    assertThat(missing).as("slots no sink has (killed at %s)\n%s", killedAt, processes.tails())
+      .hasSizeLessThanOrEqualTo(1);
     missing.forEach(slot -> assertThat(slot).as("the only slot that may be missing")
       .isBetween(killedAt.minusSeconds(2), killedAt));
     assertThat(bySlot.values().stream().flatMap(List::stream).distinct().count())
@@ -152,27 +136,10 @@ class ClusterProcessIT {
   private void start(String name, int clusterPort, String members, Path config) throws IOException {
     int httpPort = ClusterNodes.freePort();
     Path dataDir = Files.createDirectories(dir.resolve(name));
-    ProcessBuilder builder = new ProcessBuilder(JarProcesses.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-      "-jar", JarProcesses.jar().toString(), "run", config.toString())
-      .redirectErrorStream(true)
-      .redirectOutput(dir.resolve(name + ".log").toFile());
-    Map<String, String> env = builder.environment();
-    env.put("PUMP_HTTP_PORT", String.valueOf(httpPort));
-    env.put("PUMP_DATA_DIR", dataDir.toString());
-    env.put("PUMP_CLUSTER_PORT", String.valueOf(clusterPort));
-    env.put("PUMP_CLUSTER_MEMBERS", members);
-    env.put("PUMP_CLUSTER_NODE_NAME", name);
-    env.put("HZ_PHONE_HOME_ENABLED", "false");
-    nodes.put(name, new Node(name, httpPort, clusterPort, dataDir, builder.start()));
-  }
-
-  private void awaitUp(Node node, String probe) {
-    await().atMost(START_DEADLINE).ignoreExceptions().pollInterval(Duration.ofMillis(250))
-      .until(() -> {
-        assertThat(node.process().isAlive()).as(node.name() + " is running\n" + logs()).isTrue();
-        return http.send(HttpRequest.newBuilder(uri(node, probe)).GET().build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-      });
+    JarProcesses.Started process = processes.launch(dir.resolve(name + ".log"), "run", config.toString()).smallJvm()
+      .clusterNode(name, httpPort, dataDir, clusterPort, members)
+      .start();
+    nodes.put(name, new Node(name, httpPort, clusterPort, dataDir, process));
   }
 
   /** The node whose sink holds the most recent slot: the one to kill. */
@@ -207,11 +174,5 @@ class ClusterProcessIT {
 
   private static URI uri(Node node, String path) {
     return URI.create("http://127.0.0.1:" + node.httpPort() + path);
-  }
-
-  private String logs() {
-    Map<String, Path> logs = new LinkedHashMap<>();
-    nodes.keySet().forEach(name -> logs.put(name, dir.resolve(name + ".log")));
-    return JarProcesses.tails(logs);
   }
 }

@@ -1,8 +1,10 @@
 package dev.pump.cluster;
 
+import dev.pump.JarProcesses;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -63,26 +65,22 @@ class PartitionProcessIT {
   @TempDir
   Path dir;
 
+  @RegisterExtension
+  final JarProcesses processes = new JarProcesses();
+
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private NetNamespaces hosts;
 
-  private record Node(String name, int host, int httpPort, Path dataDir, Process process) {
+  private record Node(String name, int host, int httpPort, Path dataDir, JarProcesses.Started process) {
     Path sink() {
       return dataDir.resolve("ticks.jsonl");
     }
   }
 
   @AfterEach
-  void destroyEverything() throws Exception {
+  void destroyEverything() {
     try {
-      for (Node node : nodes.values()) {
-        if (node.process().isAlive()) {
-          node.process().destroyForcibly();
-        }
-      }
-      for (Node node : nodes.values()) {
-        node.process().waitFor(20, TimeUnit.SECONDS);
-      }
+      processes.close();  // the processes first, then the namespaces they run in
     } finally {
       if (hosts != null) {
         hosts.close();
@@ -148,12 +146,7 @@ class PartitionProcessIT {
     Instant last = rejoinedAt.truncatedTo(ChronoUnit.SECONDS).plusSeconds(AFTER_REJOIN_SECONDS);
     await().atMost(Duration.ofSeconds(AFTER_REJOIN_SECONDS + 40))
       .until(() -> slots(readSinks(), last.plusSeconds(1), last.plusSeconds(60)).size() > 0);
-    for (Node node : nodes.values()) {
-      node.process().destroy(); // SIGTERM: orderly
-    }
-    for (Node node : nodes.values()) {
-      assertThat(node.process().waitFor(30, TimeUnit.SECONDS)).as(node.name() + " stops").isTrue();
-    }
+    processes.stopAll(Duration.ofSeconds(30)); // SIGTERM: orderly
 
     Map<Instant, List<String>> bySlot = slots(readSinks(), first, last);
     Instant bound = cutAt.plus(MINORITY_BOUND);
@@ -164,8 +157,8 @@ class PartitionProcessIT {
       bySlot.values().stream().filter(n -> n.size() > 1).count());
 
     assertThat(bySlot.entrySet().stream().filter(e -> e.getValue().size() > 1).map(e -> e.getKey() + " by "
-      + e.getValue()).toList()).as("slots fired more than once\n" + logs()).isEmpty();
-    assertThat(seenNotReady[0]).as("node-a reported not ready while cut off\n" + logs()).isNotNull();
+      + e.getValue()).toList()).as("slots fired more than once\n" + processes.tails()).isEmpty();
+    assertThat(seenNotReady[0]).as("node-a reported not ready while cut off\n" + processes.tails()).isNotNull();
     List<Instant> cutOffSlots = new ArrayList<>();
     for (Instant slot = bound.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1); slot.isBefore(healedAt);
          slot = slot.plusSeconds(1)) {
@@ -174,7 +167,7 @@ class PartitionProcessIT {
     assertThat(cutOffSlots).as("slots of the cut after the bound").hasSizeGreaterThan(CUT_SECONDS / 2);
     for (Instant slot : cutOffSlots) {
       assertThat(bySlot.get(slot)).as("slot %s, during the cut, after the bound %s: fired once, by the majority\n%s",
-        slot, bound, logs()).isNotNull().hasSize(1).doesNotContain("node-a");
+        slot, bound, processes.tails()).isNotNull().hasSize(1).doesNotContain("node-a");
     }
     List<Instant> missingAfterRejoin = new ArrayList<>();
     for (Instant slot = rejoinedAt.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1); !slot.isAfter(last);
@@ -183,13 +176,13 @@ class PartitionProcessIT {
         missingAfterRejoin.add(slot);
       }
     }
-    assertThat(missingAfterRejoin).as("slots after node-a rejoined that no node fired\n" + logs()).isEmpty();
+    assertThat(missingAfterRejoin).as("slots after node-a rejoined that no node fired\n" + processes.tails()).isEmpty();
     List<JsonObject> all = readSinks();
     assertThat(JarProcesses.slots(all, EVERY_NODE, cutOffSlots.get(0), cutOffSlots.get(cutOffSlots.size() - 1))
       .values().stream().filter(nodes -> nodes.contains("node-a")).count())
       .as("node-a's every-node trigger kept firing while it was cut off")
       .isGreaterThanOrEqualTo(cutOffSlots.size() - 2L);
-    assertThat(logLines(cut)).as("node-a's log says it lost its quorum, and regained it")
+    assertThat(cut.process().output().lines().toList()).as("node-a's log says it lost its quorum, and regained it")
       .anyMatch(line -> line.contains("Cluster quorum lost"))
       .anyMatch(line -> line.contains("Cluster quorum regained"));
   }
@@ -197,25 +190,17 @@ class PartitionProcessIT {
   private void start(String name, int host, int clusterPort, String members, Path config) throws IOException {
     int httpPort = 8080;
     Path dataDir = Files.createDirectories(dir.resolve(name));
-    List<String> command = hosts.exec(host, JarProcesses.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-      "-jar", JarProcesses.jar().toString(), "run", config.toString());
-    ProcessBuilder builder = new ProcessBuilder(command)
-      .redirectErrorStream(true)
-      .redirectOutput(dir.resolve(name + ".log").toFile());
-    Map<String, String> env = builder.environment();
-    env.put("PUMP_HTTP_PORT", String.valueOf(httpPort));
-    env.put("PUMP_DATA_DIR", dataDir.toString());
-    env.put("PUMP_CLUSTER_HOST", hosts.address(host));
-    env.put("PUMP_CLUSTER_PORT", String.valueOf(clusterPort));
-    env.put("PUMP_CLUSTER_MEMBERS", members);
-    env.put("PUMP_CLUSTER_NODE_NAME", name);
-    env.put("HZ_PHONE_HOME_ENABLED", "false");
-    nodes.put(name, new Node(name, host, httpPort, dataDir, builder.start()));
+    JarProcesses.Started process = processes.launch(dir.resolve(name + ".log"), "run", config.toString()).smallJvm()
+      .via(java -> hosts.exec(host, java.toArray(String[]::new)))
+      .clusterNode(name, httpPort, dataDir, clusterPort, members)
+      .env("PUMP_CLUSTER_HOST", hosts.address(host))
+      .start();
+    nodes.put(name, new Node(name, host, httpPort, dataDir, process));
   }
 
   private void awaitAnswering(Node node) {
     await().atMost(START_DEADLINE).pollInterval(Duration.ofMillis(500)).until(() -> {
-      assertThat(node.process().isAlive()).as(node.name() + " is running\n" + logs()).isTrue();
+      assertThat(node.process().isAlive()).as(node.name() + " is running\n" + processes.tails()).isTrue();
       return get(node, "/health/live") != null;
     });
   }
@@ -226,7 +211,7 @@ class PartitionProcessIT {
   }
 
   private boolean readyInClusterOf(Node node, int size) {
-    assertThat(node.process().isAlive()).as(node.name() + " is running\n" + logs()).isTrue();
+    assertThat(node.process().isAlive()).as(node.name() + " is running\n" + processes.tails()).isTrue();
     JsonObject cluster = get(node, "/api/cluster");
     return ready(node) && cluster != null && cluster.getInteger("size", 0) == size
       && Boolean.TRUE.equals(cluster.getBoolean("safe"));
@@ -270,16 +255,6 @@ class PartitionProcessIT {
     return JarProcesses.slots(events, TRIGGER, from, to);
   }
 
-  private List<String> logLines(Node node) throws IOException {
-    Path log = dir.resolve(node.name() + ".log");
-    return Files.exists(log) ? Files.readAllLines(log) : List.of();
-  }
-
-  private String logs() {
-    Map<String, Path> logs = new LinkedHashMap<>();
-    nodes.keySet().forEach(name -> logs.put(name, dir.resolve(name + ".log")));
-    return JarProcesses.tails(logs);
-  }
 
   private static boolean commandWorks(String... command) {
     try {
