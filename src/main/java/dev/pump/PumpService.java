@@ -238,7 +238,7 @@ public final class PumpService {
     if (clustering == null) {
       builder.slotLedger(new FileSlotLedger(vertx, config.dataDir().resolve("slots")));
     } else {
-      builder.nodeId(clustering.nodeId()).slotLedger(clustering.ledger());
+      builder.nodeId(clustering.nodeId()).slotLedger(clustering.ledger()).clusterQuorum(clustering.quorum()::present);
       // the key's owner decides its flow control; another cluster manager than Hazelcast: each node alone
       clustering.flowOwners().ifPresentOrElse(builder::flowOwners, () -> LOG.warn(
         "The cluster manager is not Hazelcast: flow control (flow:) of event triggers is decided per node"));
