@@ -47,6 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -135,7 +136,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     this.journalSegmentBytes = builder.journalSegmentBytes;
     this.pubSub = new PubSub(vertx);
     this.timeSchedulers = new TimeSchedulers(vertx, clock);
-    this.router = PumpRoutes.applicationRouter(this, builder.maxBodyBytes);
+    this.router = PumpRoutes.applicationRouter(this, builder.maxBodyBytes, builder.clusterQuorum);
   }
 
   /** An application on a Vert.x instance of its own, closed with the application. */
@@ -766,6 +767,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     private long maxBodyBytes = 1024 * 1024;
     private SlotLedger slotLedger = SlotLedger.inMemory();
     private FlowOwners flowOwners;
+    private BooleanSupplier clusterQuorum = () -> true;
     private int sourceThreads = 20;
     private Path journalDir;
     private long journalSegmentBytes = FireJournal.DEFAULT_SEGMENT_BYTES;
@@ -835,6 +837,17 @@ public final class PumpApplication implements SourceRuntime, PumpView {
      */
     public Builder flowOwners(FlowOwners flowOwners) {
       this.flowOwners = Objects.requireNonNull(flowOwners, "flowOwners");
+      return this;
+    }
+
+    /**
+     * In a cluster, whether this node sees the cluster's quorum now ({@code ClusterQuorum::present}): a signed
+     * webhook delivery is accepted only if the quorum is still there after it was written to the cluster's
+     * replay window, like a slot claim. None by default: only the replay window map's own protection
+     * (Hazelcast's split-brain protection, set up by {@code ClusterSetup}) refuses a node without a quorum.
+     */
+    public Builder clusterQuorum(BooleanSupplier present) {
+      this.clusterQuorum = Objects.requireNonNull(present, "present");
       return this;
     }
 

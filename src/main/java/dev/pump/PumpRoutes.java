@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -63,11 +64,16 @@ public final class PumpRoutes {
     return mount(app, ApiAuth.create(apiToken), HttpRoutes.DEFAULT_MAX_BODY_BYTES, registry, null).start();
   }
 
-  /** The router of every {@link PumpApplication}, made when it is built: see {@link HttpRoutes#applicationRouter}. */
-  static Router applicationRouter(PumpApplication app, long maxBodyBytes) {
+  /**
+   * The router of every {@link PumpApplication}, made when it is built: see {@link HttpRoutes#applicationRouter}.
+   *
+   * @param clusterQuorum clustered: whether this node sees the quorum, asked after each write to the replay window
+   */
+  static Router applicationRouter(PumpApplication app, long maxBodyBytes, BooleanSupplier clusterQuorum) {
     // clustered: one replay window for every node, so a delivery accepted here is a replay everywhere
     return HttpRoutes.applicationRouter(app.vertx(), app::webhook, maxBodyBytes, app::isClosing,
-      app.vertx().isClustered() ? new SharedReplayWindow(app.vertx(), app.nodeId(), ClusterSetup.DELIVERIES_MAP) : null);
+      app.vertx().isClustered()
+        ? new SharedReplayWindow(app.vertx(), app.nodeId(), ClusterSetup.DELIVERIES_MAP, clusterQuorum) : null);
   }
 
   /**

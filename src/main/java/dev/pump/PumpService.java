@@ -20,8 +20,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.core.spi.cluster.ClusterManager;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,7 +142,7 @@ public final class PumpService {
     String registryName = "vertx-pump-" + REGISTRIES.incrementAndGet();
     VertxOptions options = PumpMetrics.withPrometheus(new VertxOptions(), registryName);
     // a registry made before Vert.x, so that the JVM meters Vert.x binds get names promtool accepts
-    MicrometerMetricsFactory metrics = new MicrometerMetricsFactory(PumpMetrics.newPrometheusRegistry());
+    VertxMetricsFactory metrics = PumpMetrics.newPrometheusMetricsFactory();
     ClusterConfig cluster = config.cluster();
     if (!cluster.enabled() && clusterManager == null) {
       parts.vertx = Vertx.builder().with(options).withMetrics(metrics).build();
@@ -238,7 +238,7 @@ public final class PumpService {
     if (clustering == null) {
       builder.slotLedger(new FileSlotLedger(vertx, config.dataDir().resolve("slots")));
     } else {
-      builder.nodeId(clustering.nodeId()).slotLedger(clustering.ledger());
+      builder.nodeId(clustering.nodeId()).slotLedger(clustering.ledger()).clusterQuorum(clustering.quorum()::present);
       // the key's owner decides its flow control; another cluster manager than Hazelcast: each node alone
       clustering.flowOwners().ifPresentOrElse(builder::flowOwners, () -> LOG.warn(
         "The cluster manager is not Hazelcast: flow control (flow:) of event triggers is decided per node"));

@@ -1,5 +1,9 @@
 package dev.pump;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.pump.config.ConfigLoader;
 import dev.pump.config.PumpConfig;
 import dev.pump.http.PumpMetrics;
@@ -10,12 +14,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +117,7 @@ class PrometheusNamesTest {
   void theEmbeddingRecipeOfOperationsMdGivesTheSameNames() {
     // docs/operations.md, "Metrics"
     Vertx vertx = Vertx.builder().with(PumpMetrics.withPrometheus(new VertxOptions(), "prometheus-names-test"))
-      .withMetrics(new MicrometerMetricsFactory(PumpMetrics.newPrometheusRegistry())).build();
+      .withMetrics(PumpMetrics.newPrometheusMetricsFactory()).build();
     try {
       Map<String, String> types = types(PumpMetrics.prometheusRegistry("prometheus-names-test").orElseThrow().scrape());
 
@@ -123,6 +127,31 @@ class PrometheusNamesTest {
     } finally {
       vertx.close().await();
     }
+  }
+
+  @Test
+  void settingTheRegistryUpMakesMicrometerWarnAboutNothing() {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger micrometer = (Logger) LoggerFactory.getLogger("io.micrometer");
+    micrometer.addAppender(logs);
+    Vertx vertx = null;
+    try {
+      // what the service does (PumpService.startParts), with its label matches that become registry filters
+      vertx = Vertx.builder().with(PumpMetrics.withPrometheus(new VertxOptions(), "prometheus-warnings-test"))
+        .withMetrics(PumpMetrics.newPrometheusMetricsFactory()).build();
+      PumpMetrics.prometheusRegistry("prometheus-warnings-test").orElseThrow().scrape();
+    } finally {
+      micrometer.detachAppender(logs);
+      if (vertx != null) {
+        vertx.close().await();
+      }
+    }
+
+    // e.g. "A MeterFilter is being configured after a Meter has been registered to this registry", or a meter
+    // registered twice ("This FunctionCounter has been already registered")
+    assertThat(logs.list).filteredOn(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+      .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
   }
 
   @Test

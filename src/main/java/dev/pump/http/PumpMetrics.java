@@ -19,12 +19,16 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.metrics.MetricsOptions;
+import io.vertx.core.spi.VertxMetricsFactory;
+import io.vertx.core.spi.metrics.VertxMetrics;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.Match;
 import io.vertx.micrometer.MatchType;
 import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -71,7 +75,7 @@ import java.util.function.ToDoubleFunction;
  *       cluster-once slots, 0 in a minority (clustered with a quorum only)</td></tr>
  * </table>
  * Names that {@code promtool check metrics} accepts for the JVM's meters too need the registry of
- * {@link #newPrometheusRegistry()}, made before Vert.x.
+ * {@link #newPrometheusMetricsFactory()}, made before Vert.x.
  *
  * <h2>A Vert.x 5.0.7 instance whose Prometheus registry is active</h2>
  * vertx-micrometer-metrics registers its {@code MicrometerMetricsFactory} as a {@code VertxServiceProvider}
@@ -344,10 +348,10 @@ public final class PumpMetrics {
   // Prometheus names
 
   /**
-   * A Prometheus registry whose meter names {@code promtool check metrics} accepts, for
-   * {@code Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry))}: the registry must exist before
-   * Vert.x does, because vertx-micrometer-metrics binds the JVM meters when Vert.x is created, and a filter
-   * added later does not reach them. Micrometer's own names break three of promtool's rules:
+   * Vert.x's metrics on a new Prometheus registry whose meter names {@code promtool check metrics} accepts, for
+   * {@code Vertx.builder().with(withPrometheus(options)).withMetrics(newPrometheusMetricsFactory())}: the registry
+   * must exist before Vert.x does, because vertx-micrometer-metrics binds the JVM meters when Vert.x is created,
+   * and a filter added later does not reach them. Micrometer's own names break three of promtool's rules:
    * <ul>
    *   <li>{@code jvm_compilation_time_ms_total} and {@code process_cpu_time_ns_total}: abbreviated units, and
    *       not the base unit. These two are denied and re-registered in seconds, as
@@ -356,10 +360,42 @@ public final class PumpMetrics {
    *   <li>{@code system_cpu_count}, a gauge whose name ends in {@code _count}, which Prometheus reserves for
    *       histograms and summaries: renamed {@code system_cpu_processors}.</li>
    * </ul>
+   * The two meters in seconds are registered once Vert.x has set its metrics up: vertx-micrometer-metrics turns
+   * the label matches of the options into filters of the registry then, and Micrometer warns ("A MeterFilter is
+   * being configured after a Meter has been registered") about every filter added to a registry that already
+   * holds a meter.
    */
-  public static PrometheusMeterRegistry newPrometheusRegistry() {
+  public static VertxMetricsFactory newPrometheusMetricsFactory() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(PROMETHEUS_NAMES);
+    MicrometerMetricsFactory micrometer = new MicrometerMetricsFactory(registry);
+    return new VertxMetricsFactory() {
+      @Override
+      public VertxMetrics metrics(VertxOptions options) {
+        VertxMetrics metrics = micrometer.metrics(options);
+        registerTimesInSeconds(registry);
+        return metrics;
+      }
+
+      @Override
+      public MetricsOptions newOptions() {
+        return micrometer.newOptions();
+      }
+
+      @Override
+      public MetricsOptions newOptions(MetricsOptions options) {
+        return micrometer.newOptions(options);
+      }
+
+      @Override
+      public MetricsOptions newOptions(JsonObject json) {
+        return micrometer.newOptions(json);
+      }
+    };
+  }
+
+  /** The two meters {@link #PROMETHEUS_NAMES} denies, in seconds: see {@link #newPrometheusMetricsFactory()}. */
+  private static void registerTimesInSeconds(MeterRegistry registry) {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
         && os.getProcessCpuTime() >= 0) {
       FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9)
@@ -375,10 +411,9 @@ public final class PumpMetrics {
         .tag("compiler", compiler.getName())
         .register(registry);
     }
-    return registry;
   }
 
-  /** See {@link #newPrometheusRegistry()}. */
+  /** See {@link #newPrometheusMetricsFactory()}. */
   static final MeterFilter PROMETHEUS_NAMES = new MeterFilter() {
     @Override
     public MeterFilterReply accept(Meter.Id id) {

@@ -50,8 +50,8 @@ import java.util.stream.Stream;
  *       could write (nested deeper than {@link #MAX_BODY_DEPTH}, a number beyond a double);</li>
  *   <li>409: a Standard Webhooks {@code webhook-id} already received within the tolerance (a replay,
  *       not fired again), or the trigger is paused; clustered, "received" means by any node of the cluster
- *       ({@link SharedReplayWindow}), and a node that cannot ask the cluster (no quorum) answers 503 with
- *       {@code Retry-After} instead of risking a second fire;</li>
+ *       ({@link SharedReplayWindow}), and a node that cannot ask the cluster (no quorum), or loses its quorum
+ *       while the delivery is written, answers 503 with {@code Retry-After} instead of risking a second fire;</li>
  *   <li>503 with {@code Retry-After}: the trigger feeds a pipeline with {@code durability: journal} and the
  *       fire journal cannot be written; the fire was not published;</li>
  *   <li>202 {@code {"trigger", "firing"}}: fired (with a fire journal: once the fire is on disk), with the body as
@@ -281,7 +281,9 @@ final class WebhookRoutes {
         if (ar.failed()) {
           // nobody can tell whether another node took it: refusing is safe, the sender retries
           ctx.response().putHeader("Retry-After", Integer.toString(SHARED_WINDOW_RETRY_AFTER_SECONDS));
-          HttpErrors.send(ctx, 503, "cannot check the cluster for a replay of this delivery (no quorum?); retry later");
+          HttpErrors.send(ctx, 503, ar.cause() instanceof SharedReplayWindow.NoQuorum noQuorum
+            ? noQuorum.getMessage() + ": cannot tell whether another node took this delivery; retry later"
+            : "cannot check the cluster for a replay of this delivery (no quorum?); retry later");
         } else if (!ar.result()) {
           refuse(ctx, trigger, Refusal.REPLAY, 409, "delivery '" + id + "' was already received");
         } else {

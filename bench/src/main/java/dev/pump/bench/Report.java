@@ -209,6 +209,8 @@ public final class Report {
     }
     rows.add(new Row("pub/sub publish -> cycle (msg/s)", "pubsub.ours", "pubsub.raw", "raw bus",
       Target.ratioAtLeast(0.5)));
+    rows.add(new Row("pub/sub publish -> cycle with the fire journal (msg/s), vs without", "pubsub.journal.on",
+      "pubsub.journal.off", "no journal", Target.none()));
     rows.add(new Row("webhook POST 202 (req/s)", "webhook.ours.rate", "webhook.raw.rate", "raw route",
       Target.ratioAtLeast(0.8)));
     rows.add(new Row("webhook p99 (ms)", "webhook.ours.p99", "webhook.raw.p99", "raw route", Target.none()));

@@ -83,7 +83,8 @@ public final class JournalThroughput {
     return load;
   }
 
-  private static void delete(Path dir) throws IOException {
+  /** Deletes a benchmark's journal directory, if there is one. */
+  static void delete(Path dir) throws IOException {
     if (Files.exists(dir)) {
       try (Stream<Path> files = Files.walk(dir)) {
         for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {

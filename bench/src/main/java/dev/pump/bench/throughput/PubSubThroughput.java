@@ -4,6 +4,7 @@ import dev.pump.PumpApplication;
 import dev.pump.bench.BenchSources;
 import dev.pump.bench.Results;
 import dev.pump.bench.Stats;
+import dev.pump.journal.FireJournal;
 import dev.pump.source.TriggerSource;
 import dev.pump.trigger.PubSubTrigger;
 import io.vertx.core.Future;
@@ -11,6 +12,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -25,6 +28,12 @@ import java.util.function.LongSupplier;
  * The publisher (main thread) keeps at most WINDOW messages in flight (published, not yet handled),
  * for both, so neither side queues without bound. Two warm-up reps are discarded; within a rep ours
  * and raw alternate which goes first.
+ *
+ * <pre>PubSubThroughput MESSAGES REPS WINDOW journal</pre>
+ * What the service's default {@code durability: journal} costs pub/sub: the same load against an application
+ * with a fire journal (each message appended and forced to disk, group commit, before it reaches the source; the
+ * directory next to the results, on disk, as in {@link JournalThroughput}) and against the same application
+ * without one; within a rep the two alternate which goes first.
  */
 public final class PubSubThroughput {
 
@@ -36,6 +45,10 @@ public final class PubSubThroughput {
     int reps = Integer.parseInt(args[1]);
     int window = Integer.parseInt(args[2]);
     JsonObject body = new JsonObject().put("order", 42).put("status", "paid");
+    if (args.length > 3 && args[3].equals("journal")) {
+      journalAgainstNone(body, messages, reps, window);
+      System.exit(0);
+    }
 
     double[] ours = new double[reps];
     double[] raw = new double[reps];
@@ -44,26 +57,17 @@ public final class PubSubThroughput {
       // the order alternates, so that neither side always runs second in a warmer JVM
       boolean oursFirst = (rep & 1) == 0;
       double rawRate = oursFirst ? 0 : raw(body, RAW_FACTOR * messages, window);
-      PumpApplication app = PumpApplication.create();
-      PubSubTrigger trigger = new PubSubTrigger(app, "bench.topic");
-      TriggerSource source = new BenchSources.NoopSource(app, BenchSources.noopPipeline("pubsub")).on(trigger);
-      app.start().await();
-      double oursRate = drive(app.vertx(), "bench.topic", body, messages, window,
-        () -> source.cycles() + source.firesMerged());
-      long fires = trigger.fireCount();
-      long cycles = source.cycles();
-      long merged = source.firesMerged();
-      app.close().await();
+      Run run = ours(body, messages, window, null);
       if (oursFirst) {
         rawRate = raw(body, RAW_FACTOR * messages, window);
       }
 
       Results.log(String.format("pubsub rep %d: ours %.0f msg/s (fires %d, cycles %d, merged %d), raw %.0f msg/s, ratio %.2f",
-        rep, oursRate, fires, cycles, merged, rawRate, oursRate / rawRate));
+        rep, run.rate, run.fires, run.cycles, run.merged, rawRate, run.rate / rawRate));
       if (rep >= 0) {
-        ours[rep] = oursRate;
+        ours[rep] = run.rate;
         raw[rep] = rawRate;
-        cyclesShare[rep] = 100.0 * cycles / fires;
+        cyclesShare[rep] = 100.0 * run.cycles / run.fires;
       }
       Stats.usedHeapAfterGc();
     }
@@ -71,6 +75,59 @@ public final class PubSubThroughput {
     Results.putReps("pubsub.raw", raw, "msg/s");
     Results.putReps("pubsub.ours.cyclesPct", cyclesShare, "% of fires that got a cycle of their own (rest merged)");
     System.exit(0);
+  }
+
+  /** One pub/sub load through a {@link PumpApplication}, and what its trigger and source counted. */
+  private record Run(double rate, long fires, long cycles, long merged, long forces) {
+  }
+
+  /** The load against an application with its fire journal in {@code journal}, or none. */
+  private static Run ours(JsonObject body, int messages, int window, Path journal) {
+    PumpApplication.Builder builder = PumpApplication.builder();
+    if (journal != null) {
+      builder.fireJournal(journal);
+    }
+    PumpApplication app = builder.build();
+    PubSubTrigger trigger = new PubSubTrigger(app, "bench.topic");
+    TriggerSource source = new BenchSources.NoopSource(app, BenchSources.noopPipeline("pubsub")).on(trigger);
+    app.start().await();
+    double rate = drive(app.vertx(), "bench.topic", body, messages, window,
+      () -> source.cycles() + source.firesMerged());
+    long forces = app.fireJournal().map(FireJournal::forces).orElse(0L);
+    Run run = new Run(rate, trigger.fireCount(), source.cycles(), source.firesMerged(), forces);
+    app.close().await();
+    return run;
+  }
+
+  /** The service's default ({@code durability: journal}) against {@code durability: none}, both ours. */
+  private static void journalAgainstNone(JsonObject body, int messages, int reps, int window) throws IOException {
+    String results = System.getProperty("bench.results", "bench/target/results/metrics.tsv");
+    Path journals = Path.of(results).toAbsolutePath().getParent().resolve("pubsub-journal");
+    double[] on = new double[reps];
+    double[] off = new double[reps];
+    double[] perForce = new double[reps];
+    for (int rep = -2; rep < reps; rep++) {
+      boolean journalFirst = (rep & 1) == 0;
+      Run without = journalFirst ? null : ours(body, messages, window, null);
+      Path dir = journals.resolve("rep" + rep);
+      Run with = ours(body, messages, window, dir);
+      if (journalFirst) {
+        without = ours(body, messages, window, null);
+      }
+      JournalThroughput.delete(dir);
+      Results.log(String.format("pubsub.journal rep %d: journal %.0f msg/s (fires %d, forces %d, %.0f fires/force) | "
+          + "none %.0f msg/s | ratio %.2f", rep, with.rate, with.fires, with.forces,
+        (double) with.fires / Math.max(1, with.forces), without.rate, with.rate / without.rate));
+      if (rep >= 0) {
+        on[rep] = with.rate;
+        off[rep] = without.rate;
+        perForce[rep] = (double) with.fires / Math.max(1, with.forces);
+      }
+      Stats.usedHeapAfterGc();
+    }
+    Results.putReps("pubsub.journal.on", on, "msg/s, each message forced to disk (group commit) before its cycle");
+    Results.putReps("pubsub.journal.off", off, "msg/s, the same application without a fire journal");
+    Results.putReps("pubsub.journal.firesPerForce", perForce, "fires per fsync");
   }
 
   /** The floor: the same publisher, raw publish to a consumer verticle that counts. */
