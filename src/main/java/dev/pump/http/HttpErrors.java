@@ -1,5 +1,6 @@
 package dev.pump.http;
 
+import dev.pump.trigger.FireResult;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -92,7 +93,7 @@ final class HttpErrors {
    */
   public static void notJournaled(RoutingContext ctx, Throwable failure) {
     ctx.response().putHeader("Retry-After", Integer.toString(SHUTDOWN_RETRY_AFTER_SECONDS));
-    send(ctx, 503, "fire not accepted: the fire journal cannot be written (" + failure.getMessage() + "); retry later");
+    send(ctx, 503, FireResult.notAccepted(failure));
   }
 
   /** Makes the router's own errors (404, 405, 413, 500 ...) JSON too. */

@@ -31,6 +31,14 @@ public record FireResult(Status status, TriggerEvent event, String reason, Futur
   /** The four outcomes. */
   public enum Status { FIRED, HELD, REFUSED, PAUSED }
 
+  /**
+   * @return what a caller is told when a fire could not be journaled ({@code published} failed with
+   *     {@code failure}): the same sentence over HTTP (503) and the event bus
+   */
+  public static String notAccepted(Throwable failure) {
+    return "fire not accepted: the fire journal cannot be written (" + failure.getMessage() + "); retry later";
+  }
+
   static FireResult paused() {
     return new FireResult(Status.PAUSED, null, null);
   }

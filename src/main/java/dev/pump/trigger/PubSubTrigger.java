@@ -77,8 +77,19 @@ public class PubSubTrigger extends Trigger {
     }
   }
 
+  /**
+   * Answers a request once the fire is published: with a fire journal, once it is on disk, and a
+   * fire that could not be journaled (and was not published) is a 503 failure, as a webhook's is.
+   */
   private void reply(Message<Object> message, FireResult result) {
-    if (message.replyAddress() != null) {
+    if (message.replyAddress() == null) {
+      return;
+    }
+    result.published().onComplete(published -> {
+      if (published.failed()) {
+        message.fail(503, FireResult.notAccepted(published.cause()));
+        return;
+      }
       JsonObject reply = new JsonObject().put("trigger", id());
       message.reply(switch (result.status()) {
         case FIRED -> reply.put("firing", result.event().firing());
@@ -86,7 +97,7 @@ public class PubSubTrigger extends Trigger {
         case REFUSED -> reply.put("refused", result.reason());
         case PAUSED -> reply.put("paused", true);
       });
-    }
+    });
   }
 
   static JsonObject argsOf(Object body) {
