@@ -188,6 +188,22 @@ class DurableHeldEventsTest {
   }
 
   @Test
+  void heldEventsOfATriggerWithoutFlowControlNowFireAtOnceEachWithItsOwnId(Vertx vertx) throws Exception {
+    FlowControl debounce = new FlowControl(null, null, new FlowControl.Debounce(Duration.ofSeconds(10), Duration.ofMinutes(5)),
+      null, null, 100);
+    Node first = start(vertx, dir.resolve("journal"), debounce);
+    first.submit(1);
+    first.submit(2);
+
+    Node second = start(vertx, crashCopy(dir.resolve("journal")), null);
+    List<String> heldIds = firings(second.journal().recoveredHeld());
+    await().atMost(DEADLINE).until(() -> second.source().cycleEvents().size() == 2);
+    assertThat(firings(second.source().cycleEvents())).containsExactlyElementsOf(heldIds);
+    assertThat(second.source().cycleEvents()).extracting(e -> e.args().getInteger("n")).containsExactly(1, 2);
+    awaitDone(second.journal());
+  }
+
+  @Test
   void heldEventsAreDoneWhenReleasedAndWhenTheFlowRulesDropThem(Vertx vertx) throws Exception {
     // per key, batches of 2 and one fire a minute waiting at most 1; one key at a time
     FlowControl flow = new FlowControl("/k", null, null, new FlowControl.Batch(2, Duration.ofMinutes(1)),
