@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +98,8 @@ public final class PumpApplication implements SourceRuntime, PumpView {
   private final long journalSegmentBytes;
   /** Opened by the first {@link #start()}; null without a journal directory, or before. */
   private volatile FireJournal journal;
+  /** Whether the held events recovered by the journal were offered to their triggers (at the first start). */
+  private volatile boolean heldReplayed;
   /** The ids of a trigger's sources whose fires are journaled; cleared whenever sources or triggers change. */
   private final Map<Trigger, List<String>> journaledSources = new ConcurrentHashMap<>();
 
@@ -424,18 +427,44 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     if (fires == null) {
       return null;
     }
+    List<String> owed = journaledSources(trigger);
+    return owed.isEmpty() ? null : onCallersContext(fires.append(event, owed));
+  }
+
+  @Override
+  public Future<Void> journalHeld(Trigger trigger, TriggerEvent held) {
+    FireJournal fires = journal;
+    if (fires == null || journaledSources(trigger).isEmpty()) {
+      return null;
+    }
+    return onCallersContext(fires.hold(held));
+  }
+
+  @Override
+  public void heldDone(Trigger trigger, List<String> heldIds, boolean released) {
+    FireJournal fires = journal;
+    if (fires != null) {
+      FireJournal.Outcome outcome = released ? FireJournal.Outcome.RELEASED : FireJournal.Outcome.DROPPED;
+      heldIds.forEach(heldId -> fires.released(trigger.id(), heldId, outcome));
+    }
+  }
+
+  /** @return the ids of the sources of {@code trigger} whose fires are journaled */
+  private List<String> journaledSources(Trigger trigger) {
     List<String> owed = journaledSources.get(trigger);
     if (owed == null) {
       // not computeIfAbsent: the lookup takes this application's lock, which register() holds while it clears the map
       owed = journaledSourcesOf(trigger);
       journaledSources.put(trigger, owed);
     }
-    if (owed.isEmpty()) {
-      return null;
-    }
+    return owed;
+  }
+
+  /** @return completes on the calling thread's context (if any) once {@code forced} has */
+  private static Future<Void> onCallersContext(CompletableFuture<Void> forced) {
     Context caller = Vertx.currentContext();
     Promise<Void> written = Promise.promise();
-    fires.append(event, owed).whenComplete((v, failure) -> {
+    forced.whenComplete((v, failure) -> {
       if (caller == null) {
         written.handle(failure == null ? Future.succeededFuture() : Future.failedFuture(failure));
       } else {
@@ -515,6 +544,7 @@ public final class PumpApplication implements SourceRuntime, PumpView {
       .compose(recovered -> serveForwardedFlow().map(v -> recovered))
       .compose(recovered -> {
         replay(recovered);
+        replayHeld();
         return beforeTriggers.get();
       })
       .compose(v -> deployAll(newTriggers, deployed, triggerDeployments))
@@ -586,6 +616,34 @@ public final class PumpApplication implements SourceRuntime, PumpView {
     }
     if (recovered.size() > gone) {
       LOG.info("Replaying {} accepted fire(s) from the fire journal with their original firing ids", recovered.size() - gone);
+    }
+  }
+
+  /**
+   * Offers each event flow control held before the last stop back to its trigger, in arrival order, after the
+   * recovered fires and before any trigger starts; at the first start only (the journal then forgets them).
+   */
+  private void replayHeld() {
+    FireJournal fires = journal;
+    List<TriggerEvent> held = fires == null || heldReplayed ? List.of() : fires.recoveredHeld();
+    heldReplayed = true;
+    int gone = 0;
+    for (TriggerEvent event : held) {
+      Trigger trigger = trigger(event.trigger()).orElse(null);
+      if (trigger == null || journaledSources(trigger).isEmpty()) {
+        gone++;
+        fires.released(event.trigger(), event.firing(), FireJournal.Outcome.DROPPED);
+      } else {
+        trigger.replayHeld(event);
+      }
+    }
+    if (gone > 0) {
+      LOG.warn("{} event(s) held by flow control, recovered from the fire journal, were for triggers no longer "
+        + "configured (or whose sources are no longer journaled) and are dropped", gone);
+    }
+    if (held.size() > gone) {
+      LOG.info("Offering {} event(s) held by flow control before the last stop to their triggers again",
+        held.size() - gone);
     }
   }
 

@@ -98,9 +98,9 @@ class DurableFiresProcessIT {
       assertThat(missing).as("%d of the %d firings answered 202 never reached the sink", missing.size(), WEBHOOKS)
         .isEmpty();
     });
-    await().atMost(DEADLINE).until(() -> metric(http, port, "pump_journal_backlog") == 0.0);
-    assertThat(metric(http, port, "pump_journal_writable")).isEqualTo(1.0);
-    assertThat(metric(http, port, "pump_journal_size_bytes")).isPositive();
+    await().atMost(DEADLINE).until(() -> JarProcesses.metric(http, port, "pump_journal_backlog") == 0.0);
+    assertThat(JarProcesses.metric(http, port, "pump_journal_writable")).isEqualTo(1.0);
+    assertThat(JarProcesses.metric(http, port, "pump_journal_size_bytes")).isPositive();
   }
 
   /** The jar with the test classes, for {@link GatedProcessor}. */
@@ -112,17 +112,6 @@ class DurableFiresProcessIT {
   private static Set<String> firingsIn(Path sinkFile) throws IOException {
     return JarProcesses.readSinks(List.of(sinkFile)).stream().map(e -> e.getString("firing"))
       .collect(Collectors.toSet());
-  }
-
-  private static double metric(HttpClient http, int port, String name) throws Exception {
-    return get(http, port, "/metrics").body().lines()
-      .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-      .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-      .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in /metrics"));
-  }
-
-  private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(port, path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static URI uri(int port, String path) {

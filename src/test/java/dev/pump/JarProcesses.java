@@ -367,6 +367,17 @@ public final class JarProcesses implements AfterEachCallback, AutoCloseable {
     return events;
   }
 
+  /** The value of the first series named {@code name} in the /metrics of the service on {@code port}. */
+  public static double metric(HttpClient http, int port, String name) throws IOException, InterruptedException {
+    HttpResponse<String> metrics = http.send(
+      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(),
+      HttpResponse.BodyHandlers.ofString());
+    return metrics.body().lines()
+      .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+      .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+      .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in /metrics"));
+  }
+
   /** Slot -> nodes that fired it, for the slots of {@code trigger} in [from, to]. */
   public static Map<Instant, List<String>> slots(List<JsonObject> events, String trigger, Instant from, Instant to) {
     return events.stream()

@@ -94,7 +94,7 @@ class PrometheusNamesTest {
     assertThat(types).as("the scrape has the JVM's, Vert.x's and our meters")
       .containsKeys("jvm_memory_used_bytes", "vertx_http_server_requests_total", "pump_trigger_fires_total",
         "jvm_compilation_time_seconds_total", "process_cpu_seconds_total", "system_cpu_processors",
-        "pump_journal_size_bytes", "pump_journal_backlog", "pump_journal_writable", "pump_journal_forces_total");
+        "pump_journal_size_bytes", "pump_journal_backlog", "pump_journal_held", "pump_journal_writable", "pump_journal_forces_total");
     List<String> problems = new ArrayList<>();
     types.forEach((name, type) -> problems.addAll(problems(name, type)));
     assertThat(problems).isEmpty();

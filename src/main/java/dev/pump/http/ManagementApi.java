@@ -24,8 +24,9 @@ import java.util.function.Function;
  *       {@link FiringLog}.</li>
  *   <li>{@code POST /api/triggers/{id}/fire}: fires now (503 with {@code Retry-After} once shutdown
  *       has begun); the body (a JSON object, or empty) becomes
- *       {@code args}; 202 {@code {"trigger", "firing"}} (with a fire journal: once the fire is on disk; 503
- *       with {@code Retry-After} when it cannot be written), 409 when the trigger is paused, 400 when the body
+ *       {@code args}; 202 {@code {"trigger", "firing"}}, or {@code {"trigger", "held"}} when flow control holds
+ *       it (with a fire journal: once the fire or the held event is on disk; 503 with {@code Retry-After} when
+ *       it cannot be written), 429 when flow control refuses it, 409 when the trigger is paused, 400 when the body
  *       is not a JSON object, 413 over the body limit.</li>
  *   <li>{@code POST /api/triggers/{id}/pause}, {@code /resume}: 200 with the trigger's snapshot; both are
  *       idempotent.</li>
@@ -129,14 +130,14 @@ final class ManagementApi {
     return trigger.submitToOwner(args).compose(result -> switch (result.status()) {
       case PAUSED -> Future.failedFuture(new HttpException(409, "trigger '" + trigger.id() + "' is paused"));
       case REFUSED -> Future.failedFuture(new HttpException(429, result.reason()));
-      case HELD -> accepted(ctx, answer.put("held", result.reason()));
-      // with a fire journal, answered once the fire is on disk; never 202 for a fire that is not
-      case FIRED -> result.published().transform(published -> {
+      // with a fire journal, answered once the fire (or the held event) is on disk; never 202 for one that is not
+      case FIRED, HELD -> result.published().transform(published -> {
         if (published.failed()) {
           HttpErrors.notJournaled(ctx, published.cause());
           return Future.succeededFuture();
         }
-        return accepted(ctx, answer.put("firing", result.event().firing()));
+        return accepted(ctx, result.event() == null ? answer.put("held", result.reason())
+          : answer.put("firing", result.event().firing()));
       });
     });
   }

@@ -66,8 +66,8 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code pump_webhook_refused_total{webhook,reason}}</td><td>function counter of refused webhook
  *       requests, reason {@code rate_limit}, {@code token}, {@code signature}, {@code timestamp}, {@code replay},
  *       {@code content_type}, {@code too_large}, {@code bad_body} or {@code paused}</td></tr>
- *   <tr><td>{@code pump_journal_size_bytes}, {@code pump_journal_backlog}, {@code pump_journal_writable},
- *       {@code pump_journal_forces_total}</td><td>the fire journal's, from {@link #bindFireJournal}</td></tr>
+ *   <tr><td>{@code pump_journal_size_bytes}, {@code pump_journal_backlog}, {@code pump_journal_held},
+ *       {@code pump_journal_writable}, {@code pump_journal_forces_total}</td><td>the fire journal's, from {@link #bindFireJournal}</td></tr>
  *   <tr><td>{@code vertx_pump_build_info{version}}</td><td>gauge, always 1, from {@link #bindBuildInfo}</td></tr>
  *   <tr><td>{@code pump_cluster_members}</td><td>gauge, the members this node sees (clustered only, from
  *       {@link #bindCluster})</td></tr>
@@ -209,8 +209,9 @@ public final class PumpMetrics {
   /**
    * Registers the fire journal's meters when the application keeps one (read at scrape time, 0
    * until it is opened): {@code pump_journal_size_bytes}, {@code pump_journal_backlog} (fires
-   * accepted and not done, per source), {@code pump_journal_writable} (1, or 0 while writes fail)
-   * and {@code pump_journal_forces_total}. Called by {@link #bindPipelines()}; safe to call again.
+   * accepted and not done, per source, and events held by flow control), {@code pump_journal_held} (those
+   * held events alone), {@code pump_journal_writable} (1, or 0 while writes fail) and
+   * {@code pump_journal_forces_total}. Called by {@link #bindPipelines()}; safe to call again.
    */
   public void bindFireJournal() {
     if (!view.keepsFireJournal() || !boundJournal.compareAndSet(false, true)) {
@@ -221,7 +222,10 @@ public final class PumpMetrics {
       .baseUnit("bytes")
       .register(registry);
     Gauge.builder("pump.journal.backlog", view, v -> journalValue(v, FireJournal::backlog))
-      .description("Fires accepted into the fire journal and not yet done, counted per source")
+      .description("Fires accepted into the fire journal and not yet done, counted per source, plus events held by flow control")
+      .register(registry);
+    Gauge.builder("pump.journal.held", view, v -> journalValue(v, FireJournal::heldEvents))
+      .description("Events held by flow control (debounce, batch, throttle), journaled and not yet released")
       .register(registry);
     Gauge.builder("pump.journal.writable", view, v -> v.fireJournal().map(j -> j.failure().isEmpty() ? 1 : 0).orElse(1))
       .description("1 while the fire journal can be written, 0 while writes fail (fires are refused with 503)")

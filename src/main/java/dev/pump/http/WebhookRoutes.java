@@ -53,7 +53,10 @@ import java.util.stream.Stream;
  *       ({@link SharedReplayWindow}), and a node that cannot ask the cluster (no quorum), or loses its quorum
  *       while the delivery is written, answers 503 with {@code Retry-After} instead of risking a second fire;</li>
  *   <li>503 with {@code Retry-After}: the trigger feeds a pipeline with {@code durability: journal} and the
- *       fire journal cannot be written; the fire was not published;</li>
+ *       fire journal cannot be written; the fire was not published (a held event was taken back out of flow
+ *       control where it still could be);</li>
+ *   <li>202 {@code {"trigger", "held"}}: held by flow control for later (with a fire journal: once the held
+ *       event is on disk, so that it survives a crash);</li>
  *   <li>202 {@code {"trigger", "firing"}}: fired (with a fire journal: once the fire is on disk), with the body as
  *       {@code args}; {@code firing} is the
  *       sender's delivery id when a signature vouches for it ({@code webhook-id} of Standard Webhooks,

@@ -18,11 +18,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -49,9 +51,14 @@ import java.util.zip.CRC32;
  * and at every open. A segment is deleted once every fire it accepted is done and every older
  * segment is gone (completion records of older segments' fires live in younger ones).
  *
+ * <p>An event that flow control holds (debounce, batch, throttle) is journaled the same way before its
+ * answer ({@link #hold}): one record naming its trigger, forced with the accepts; it is owed until
+ * {@link #released} says it went into a fire (itself journaled by then) or the flow rules dropped it.
+ *
  * <p>A record is a line {@code <crc32 hex> <json>}. At {@link #open}, the segments are read in
  * order: a torn last line (the write a crash cut short) and a line whose checksum does not match
- * are skipped with a warning; every fire accepted and not completed is in {@link #recovered()}.
+ * are skipped with a warning; every fire accepted and not completed is in {@link #recovered()},
+ * every event held and not released in {@link #recoveredHeld()}.
  */
 public final class FireJournal implements AutoCloseable {
 
@@ -75,8 +82,13 @@ public final class FireJournal implements AutoCloseable {
     MERGED,
     /** Refused by {@code overlap: skip} because a cycle was running. */
     SKIPPED,
-    /** Dropped by a full {@code overlap: queue}, or because its source no longer exists. */
-    DROPPED;
+    /**
+     * Dropped by a full {@code overlap: queue}, or because its source no longer exists; for a held event:
+     * dropped by the flow rules (a full throttle, an evicted key), or because its trigger no longer exists.
+     */
+    DROPPED,
+    /** A held event went into a fire that is journaled (or needs no journal). */
+    RELEASED;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -87,6 +99,9 @@ public final class FireJournal implements AutoCloseable {
   public record Recovered(String source, TriggerEvent event) {
   }
 
+  /** Prefix of the key of a held event, which no source id can start with. */
+  private static final String HELD_KEY = "\u0000held\n";
+
   /** An accepted fire still owed to one source; {@code segment} holds its accept record. */
   private record Open(long segment) {
   }
@@ -94,7 +109,8 @@ public final class FireJournal implements AutoCloseable {
   private sealed interface Op permits Accept, Done, Barrier {
   }
 
-  private record Accept(byte[] line, List<String> keys, CompletableFuture<Void> forced) implements Op {
+  /** An accepted fire (its keys: one per source), or a held event ({@code held}: its one key). */
+  private record Accept(byte[] line, List<String> keys, boolean held, CompletableFuture<Void> forced) implements Op {
   }
 
   private record Done(byte[] line, String key) implements Op {
@@ -107,12 +123,14 @@ public final class FireJournal implements AutoCloseable {
   private final Path dir;
   private final long segmentBytes;
   private final List<Recovered> recovered;
+  private final List<TriggerEvent> recoveredHeld = new ArrayList<>();
   private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private final AtomicLong sizeBytes = new AtomicLong();
   private final AtomicLong backlog = new AtomicLong();
   private final AtomicLong forces = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong held = new AtomicLong();
   private long lastForceNanos;
   private volatile String failure;
   private volatile Instant failingSince;
@@ -139,6 +157,10 @@ public final class FireJournal implements AutoCloseable {
     if (!recovered.isEmpty()) {
       LOG.info("Fire journal {}: {} accepted fire(s) not run before the last stop will run again", dir,
         recovered.size());
+    }
+    if (!recoveredHeld.isEmpty()) {
+      LOG.info("Fire journal {}: {} event(s) held by flow control and not released before the last stop go back "
+        + "into their triggers' flow", dir, recoveredHeld.size());
     }
   }
 
@@ -168,6 +190,14 @@ public final class FireJournal implements AutoCloseable {
   }
 
   /**
+   * @return the events flow control held before the journal was opened and did not release, in arrival
+   *     order; each as it arrived: its trigger, args, arrival time ({@code firedAt}) and id ({@code firing})
+   */
+  public List<TriggerEvent> recoveredHeld() {
+    return List.copyOf(recoveredHeld);
+  }
+
+  /**
    * Records an accepted fire that {@code sources} must each run, and forces it to disk together
    * with whatever else is waiting. Any thread; never blocks.
    *
@@ -181,13 +211,42 @@ public final class FireJournal implements AutoCloseable {
     }
     JsonObject record = new JsonObject().put("accept", event.toJson()).put("sources", new JsonArray(List.copyOf(sources)));
     List<String> keys = sources.stream().map(source -> key(source, event.firing())).toList();
+    return enqueue(record, keys, false);
+  }
+
+  /**
+   * Records an event that flow control holds for later (its trigger in {@code event.trigger()}, its id in
+   * {@code event.firing()}), forced to disk like {@link #append}; it is owed until {@link #released}. Any
+   * thread; never blocks.
+   *
+   * @return completes once the record is on disk; fails with an {@link IOException} naming the file
+   */
+  public CompletableFuture<Void> hold(TriggerEvent event) {
+    Objects.requireNonNull(event, "event");
+    return enqueue(new JsonObject().put("hold", event.toJson()), List.of(heldKey(event.trigger(), event.firing())), true);
+  }
+
+  private CompletableFuture<Void> enqueue(JsonObject record, List<String> keys, boolean heldEvent) {
     CompletableFuture<Void> forced = new CompletableFuture<>();
     if (closed) {
       forced.completeExceptionally(new IOException("fire journal " + dir + " is closed"));
       return forced;
     }
-    queue.add(new Accept(line(record), keys, forced));
+    queue.add(new Accept(line(record), keys, heldEvent, forced));
     return forced;
+  }
+
+  /**
+   * Records that the event {@code heldId} of trigger {@code trigger} is no longer held: released into a fire
+   * (journaled by then), or dropped. An id the journal does not hold is ignored. Not forced by itself (losing
+   * it offers the event again after a restart: at least once). Any thread; never blocks.
+   */
+  public void released(String trigger, String heldId, Outcome outcome) {
+    if (closed) {
+      return;
+    }
+    JsonObject record = new JsonObject().put("released", heldId).put("trigger", trigger).put("outcome", outcome.label());
+    queue.add(new Done(line(record), heldKey(trigger, heldId)));
   }
 
   /**
@@ -224,9 +283,17 @@ public final class FireJournal implements AutoCloseable {
     return sizeBytes.get();
   }
 
-  /** @return fire-and-source pairs accepted and not completed (recovered ones included) */
+  /**
+   * @return fire-and-source pairs accepted and not completed, plus events held by flow control and not
+   *     released (recovered ones included)
+   */
   public long backlog() {
     return backlog.get();
+  }
+
+  /** @return events held by flow control and not released (recovered ones included); part of {@link #backlog()} */
+  public long heldEvents() {
+    return held.get();
   }
 
   /** @return {@code fsync}s of records so far: with group commit, fewer than {@link #acceptedFires()} under load */
@@ -251,6 +318,7 @@ public final class FireJournal implements AutoCloseable {
       .put("dir", dir.toString())
       .put("sizeBytes", sizeBytes.get())
       .put("backlog", backlog.get())
+      .put("held", held.get())
       .put("writable", reason == null)
       .put("error", reason)
       .put("failingSince", reason == null || failingSince == null ? null : failingSince.toString());
@@ -317,27 +385,33 @@ public final class FireJournal implements AutoCloseable {
   /** @return whether a stop barrier was in the batch */
   private boolean writeBatch(List<Op> batch) {
     boolean accepts = false;
+    List<byte[]> lines = new ArrayList<>(batch.size());
     int bytes = 0;
+    // (a fire is published, so completed, only once its accept's batch is written; a held event that its trigger
+    // drops at once, paused, may be completed in the batch that holds it)
+    Set<String> acceptedHere = new HashSet<>();
     for (Op op : batch) {
       if (op instanceof Accept a) {
         accepts = true;
+        acceptedHere.addAll(a.keys());
+        lines.add(a.line());
         bytes += a.line().length;
-      } else if (op instanceof Done d && open.containsKey(d.key())) {
-        // (a fire is published, so completed, only once its accept's batch is written: never in the same batch)
+      } else if (op instanceof Done d && (open.containsKey(d.key()) || acceptedHere.contains(d.key()))) {
+        lines.add(d.line());
         bytes += d.line().length;
       }
     }
     IOException failed = null;
     if (bytes > 0) {
       try {
-        write(batch, bytes, accepts);
+        write(lines, bytes, accepts);
       } catch (IOException e) {
         failed = e;
       }
     }
     for (Op op : batch) {
       if (op instanceof Accept a && failed == null) {
-        accepted.incrementAndGet();
+        (a.held() ? held : accepted).incrementAndGet();
         for (String key : a.keys()) {
           open.computeIfAbsent(key, k -> new ArrayDeque<>(1)).addLast(new Open(activeSegment));
           openBySegment.get(activeSegment)[0]++;
@@ -374,7 +448,7 @@ public final class FireJournal implements AutoCloseable {
     return stop;
   }
 
-  private void write(List<Op> batch, int bytes, boolean force) throws IOException {
+  private void write(List<byte[]> lines, int bytes, boolean force) throws IOException {
     if (channel == null) {
       try {
         openNewSegment(activeSegment + 1); // the last segment failed, or rolling over did: start afresh
@@ -383,13 +457,7 @@ public final class FireJournal implements AutoCloseable {
       }
     }
     ByteBuffer buffer = ByteBuffer.allocate(bytes);
-    for (Op op : batch) {
-      if (op instanceof Accept a) {
-        buffer.put(a.line());
-      } else if (op instanceof Done d && open.containsKey(d.key())) {
-        buffer.put(d.line());
-      }
-    }
+    lines.forEach(buffer::put);
     buffer.flip();
     long before = segmentSizes.get(activeSegment);
     try {
@@ -449,6 +517,9 @@ public final class FireJournal implements AutoCloseable {
       count[0]--;
     }
     backlog.decrementAndGet();
+    if (key.startsWith(HELD_KEY)) {
+      held.decrementAndGet();
+    }
   }
 
   private void openNewSegment(long number) throws IOException {
@@ -495,17 +566,23 @@ public final class FireJournal implements AutoCloseable {
   // ------------------------------------------------------------------------------------------------
   // reading back
 
-  /** An accept record read back, still owed to {@code source} unless {@code done}. */
+  /** An accept record read back, still owed to {@code source} (a held event: to its trigger) unless {@code done}. */
   private static final class ReadEntry {
     final String source;
     final TriggerEvent event;
     final long segment;
+    final boolean held;
     boolean done;
 
-    ReadEntry(String source, TriggerEvent event, long segment) {
+    ReadEntry(String source, TriggerEvent event, long segment, boolean held) {
       this.source = source;
       this.event = event;
       this.segment = segment;
+      this.held = held;
+    }
+
+    String owedKey() {
+      return held ? heldKey(source, event.firing()) : key(source, event.firing());
     }
   }
 
@@ -530,9 +607,13 @@ public final class FireJournal implements AutoCloseable {
     List<Recovered> pending = new ArrayList<>();
     for (ReadEntry entry : entries) {
       if (!entry.done) {
-        pending.add(new Recovered(entry.source, entry.event));
-        open.computeIfAbsent(key(entry.source, entry.event.firing()), k -> new ArrayDeque<>(1))
-          .addLast(new Open(entry.segment));
+        if (entry.held) {
+          recoveredHeld.add(entry.event);
+          held.incrementAndGet();
+        } else {
+          pending.add(new Recovered(entry.source, entry.event));
+        }
+        open.computeIfAbsent(entry.owedKey(), k -> new ArrayDeque<>(1)).addLast(new Open(entry.segment));
         openBySegment.get(entry.segment)[0]++;
         backlog.incrementAndGet();
       }
@@ -576,20 +657,33 @@ public final class FireJournal implements AutoCloseable {
     if (accept != null) {
       TriggerEvent event = TriggerEvent.fromJson(accept);
       for (Object source : record.getJsonArray("sources")) {
-        ReadEntry entry = new ReadEntry((String) source, event, number);
-        entries.add(entry);
-        owed.computeIfAbsent(key(entry.source, event.firing()), k -> new ArrayDeque<>(1)).addLast(entry);
+        addEntry(new ReadEntry((String) source, event, number, false), entries, owed);
       }
       return;
     }
-    String firing = record.getString("done");
-    if (firing == null) {
-      throw new IllegalArgumentException("neither an accept nor a done record");
+    JsonObject hold = record.getJsonObject("hold");
+    if (hold != null) {
+      TriggerEvent event = TriggerEvent.fromJson(hold);
+      addEntry(new ReadEntry(event.trigger(), event, number, true), entries, owed);
+      return;
     }
-    ArrayDeque<ReadEntry> waiting = owed.get(key(record.getString("source"), firing));
+    String key;
+    if (record.getString("done") != null) {
+      key = key(record.getString("source"), record.getString("done"));
+    } else if (record.getString("released") != null) {
+      key = heldKey(record.getString("trigger"), record.getString("released"));
+    } else {
+      throw new IllegalArgumentException("neither an accept, a hold, a done nor a released record");
+    }
+    ArrayDeque<ReadEntry> waiting = owed.get(key);
     if (waiting != null && !waiting.isEmpty()) {
       waiting.removeFirst().done = true;
     }
+  }
+
+  private static void addEntry(ReadEntry entry, List<ReadEntry> entries, Map<String, ArrayDeque<ReadEntry>> owed) {
+    entries.add(entry);
+    owed.computeIfAbsent(entry.owedKey(), k -> new ArrayDeque<>(1)).addLast(entry);
   }
 
   private static int indexOf(byte[] content, byte b, int from) {
@@ -641,6 +735,10 @@ public final class FireJournal implements AutoCloseable {
 
   private static String key(String source, String firing) {
     return source + '\n' + firing;
+  }
+
+  private static String heldKey(String trigger, String heldId) {
+    return HELD_KEY + trigger + '\n' + heldId;
   }
 
   /**

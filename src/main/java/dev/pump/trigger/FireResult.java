@@ -12,9 +12,11 @@ import java.util.Optional;
  *
  * @param event the published event, with {@link Status#FIRED}; otherwise {@code null}
  * @param reason why it was held or refused; otherwise {@code null}
- * @param published completes once the event is published: at once, or, when the fire is
- *     journaled, once it is on disk; fails when the journal could not be written, and the event
- *     was then not published (answer 503, never 202). Succeeded for every status but {@link Status#FIRED}.
+ * @param published with {@link Status#FIRED}, completes once the event is published: at once, or, when the
+ *     fire is journaled, once it is on disk; fails when the journal could not be written, and the event
+ *     was then not published (answer 503, never 202). With {@link Status#HELD}, completes once the held event
+ *     is on disk when the trigger journals its fires; fails when it could not be written, and the event was
+ *     then taken back out of flow control where it could be (answer 503). Succeeded for the other statuses.
  */
 public record FireResult(Status status, TriggerEvent event, String reason, Future<Void> published) {
 

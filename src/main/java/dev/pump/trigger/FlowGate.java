@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The decisions of {@link FlowControl} for one trigger: plain state with no Vert.x timer and no clock
@@ -24,11 +25,42 @@ final class FlowGate {
   enum Verdict { FIRE, HELD, REFUSED }
 
   /**
+   * A fire flow control lets out.
+   *
+   * @param args its arguments
+   * @param held the ids of the events it stands for, oldest first (one for a fire that was throttled alone,
+   *     every collapsed or batched event's otherwise); empty for events offered without an id
+   */
+  record Release(JsonObject args, List<String> held) {
+  }
+
+  /**
    * @param verdict what became of the event offered
-   * @param fires args to fire now, oldest first (with {@link Verdict#FIRE} the offered event's is last)
+   * @param released fires to publish now, oldest first (with {@link Verdict#FIRE} the offered event's is last)
+   * @param dropped ids of held events the flow rules dropped now (a released fire refused by a full throttle,
+   *     fires waiting for the throttle of an evicted key): they will never fire
    * @param reason why it was held or refused
    */
-  record Decision(Verdict verdict, List<JsonObject> fires, String reason) {
+  record Decision(Verdict verdict, List<Release> released, List<String> dropped, String reason) {
+
+    /** @return the args of {@link #released()} */
+    List<JsonObject> fires() {
+      return released.stream().map(Release::args).toList();
+    }
+  }
+
+  /**
+   * What {@link #due} lets out.
+   *
+   * @param released fires to publish now, oldest first
+   * @param dropped ids of held events dropped now (refused by a full throttle)
+   */
+  record Due(List<Release> released, List<String> dropped) {
+
+    /** @return the args of {@link #released()} */
+    List<JsonObject> fires() {
+      return released.stream().map(Release::args).toList();
+    }
   }
 
   /** The state of one key. */
@@ -38,12 +70,16 @@ final class FlowGate {
     Instant rateRefilledAt;
     double throttleTokens;
     Instant throttleRefilledAt;
-    final Deque<JsonObject> waiting = new ArrayDeque<>();
+    final Deque<Release> waiting = new ArrayDeque<>();
     JsonObject debounced;
     long debounceCount;
+    /** The ids of the debounced events (null for one offered without), arrival order. */
+    final List<String> debouncedHeld = new ArrayList<>();
     Instant firstAt;
     Instant lastAt;
     JsonArray batch;
+    /** The ids of the batched events, index for index with {@link #batch}. */
+    final List<String> batchHeld = new ArrayList<>();
 
     Stream(String key, FlowControl control, Instant now) {
       this.key = key;
@@ -72,17 +108,28 @@ final class FlowGate {
     return control;
   }
 
-  /** Decides what becomes of one event at {@code now}. */
+  /** Like {@link #offer(JsonObject, String, Instant, boolean)} for an event with no id, not recovered. */
   Decision offer(JsonObject args, Instant now) {
-    List<JsonObject> fires = new ArrayList<>();
-    Stream stream = stream(keyOf(args), now, fires);
-    if (control.rateLimit() != null) {
+    return offer(args, null, now, false);
+  }
+
+  /**
+   * Decides what becomes of one event at {@code now}.
+   *
+   * @param id the event's id, carried by what it is released into ({@link Release#held()}); may be {@code null}
+   * @param recovered an event held before a restart and offered again: the rate limit let it in already
+   */
+  Decision offer(JsonObject args, String id, Instant now, boolean recovered) {
+    List<Release> fires = new ArrayList<>();
+    List<String> dropped = new ArrayList<>();
+    Stream stream = stream(keyOf(args), now, fires, dropped);
+    if (control.rateLimit() != null && !recovered) {
       FlowControl.Rate rate = control.rateLimit();
       stream.rateTokens = refill(stream.rateTokens, stream.rateRefilledAt, now, rate.limit(), rate.period());
       stream.rateRefilledAt = later(stream.rateRefilledAt, now);
       if (stream.rateTokens < 1) {
-        dropped++;
-        return new Decision(Verdict.REFUSED, fires, "rate limit of " + rate.limit() + " per " + rate.period()
+        this.dropped++;
+        return new Decision(Verdict.REFUSED, fires, dropped, "rate limit of " + rate.limit() + " per " + rate.period()
           + " exceeded" + forKey(stream));
       }
       stream.rateTokens -= 1;
@@ -95,38 +142,74 @@ final class FlowGate {
       }
       stream.debounced = args;
       stream.debounceCount++;
+      stream.debouncedHeld.add(id);
       stream.lastAt = now;
-      return new Decision(Verdict.HELD, fires, "debounced" + forKey(stream) + " (" + stream.debounceCount + " event(s))");
+      return new Decision(Verdict.HELD, fires, dropped, "debounced" + forKey(stream) + " (" + stream.debounceCount + " event(s))");
     }
-    JsonObject out = args;
+    Release out = new Release(args, id == null ? List.of() : List.of(id));
     if (control.batch() != null) {
       if (stream.batch == null) {
         stream.batch = new JsonArray();
         stream.firstAt = now;
       }
       stream.batch.add(args);
+      stream.batchHeld.add(id);
       if (stream.batch.size() < control.batch().maxSize()) {
-        return new Decision(Verdict.HELD, fires, "batched" + forKey(stream) + " (" + stream.batch.size() + " of "
+        return new Decision(Verdict.HELD, fires, dropped, "batched" + forKey(stream) + " (" + stream.batch.size() + " of "
           + control.batch().maxSize() + ")");
       }
       out = releaseBatch(stream);
     }
-    return throttle(stream, out, now, fires);
+    return throttle(stream, out, now, fires, dropped);
   }
 
-  /** @return args to fire now: collected events whose time has come, and waiting fires the throttle lets out */
-  List<JsonObject> due(Instant now) {
-    List<JsonObject> fires = new ArrayList<>();
+  /**
+   * Takes back a held event whose hold could not be made durable (its answer is 503, not 202), if it is still
+   * where {@link #offer} put it: out of a collecting batch, out of the throttle's waiting fires, or out of a
+   * debounce, whose count it leaves (the collapsed fire keeps the latest args, which may be this event's).
+   *
+   * @return whether it was found and taken back; false once it has been released into a fire (or a batch
+   *     waiting for the throttle)
+   */
+  boolean withdraw(JsonObject args, String id) {
+    Stream stream = streams.get(keyOf(args));
+    if (stream == null || id == null) {
+      return false;
+    }
+    int debounced = stream.debouncedHeld.indexOf(id);
+    if (debounced >= 0) {
+      stream.debouncedHeld.remove(debounced);
+      if (--stream.debounceCount == 0) {
+        stream.debounced = null;
+      }
+      return true;
+    }
+    int batched = stream.batchHeld.indexOf(id);
+    if (batched >= 0) {
+      stream.batchHeld.remove(batched);
+      stream.batch.remove(batched);
+      if (stream.batch.isEmpty()) {
+        stream.batch = null;
+      }
+      return true;
+    }
+    return stream.waiting.removeIf(waiting -> waiting.held().equals(List.of(id)));
+  }
+
+  /** @return fires to publish now: collected events whose time has come, and waiting fires the throttle lets out */
+  Due due(Instant now) {
+    List<Release> fires = new ArrayList<>();
+    List<String> dropped = new ArrayList<>();
     for (Stream stream : List.copyOf(streams.values())) {
       if (stream.debounced != null && !now.isBefore(debounceDeadline(stream))) {
-        throttle(stream, releaseDebounced(stream), now, fires);
+        throttle(stream, releaseDebounced(stream), now, fires, dropped);
       }
       if (stream.batch != null && !now.isBefore(stream.firstAt.plus(control.batch().maxWait()))) {
-        throttle(stream, releaseBatch(stream), now, fires);
+        throttle(stream, releaseBatch(stream), now, fires, dropped);
       }
       drainWaiting(stream, now, fires);
     }
-    return fires;
+    return new Due(fires, dropped);
   }
 
   /** @return the earliest instant something held is due, or {@code null} when nothing is held */
@@ -140,29 +223,30 @@ final class FlowGate {
     return next;
   }
 
-  private Decision throttle(Stream stream, JsonObject out, Instant now, List<JsonObject> fires) {
+  private Decision throttle(Stream stream, Release out, Instant now, List<Release> fires, List<String> dropped) {
     FlowControl.Throttle throttle = control.throttle();
     if (throttle == null) {
       fires.add(out);
-      return new Decision(Verdict.FIRE, fires, null);
+      return new Decision(Verdict.FIRE, fires, dropped, null);
     }
     drainWaiting(stream, now, fires);
     if (stream.waiting.isEmpty() && stream.throttleTokens >= 1) {
       stream.throttleTokens -= 1;
       fires.add(out);
-      return new Decision(Verdict.FIRE, fires, null);
+      return new Decision(Verdict.FIRE, fires, dropped, null);
     }
     if (stream.waiting.size() < throttle.maxWaiting()) {
       stream.waiting.addLast(out);
-      return new Decision(Verdict.HELD, fires, "throttled to " + throttle.limit() + " per " + throttle.period()
+      return new Decision(Verdict.HELD, fires, dropped, "throttled to " + throttle.limit() + " per " + throttle.period()
         + forKey(stream) + ": waiting (" + stream.waiting.size() + " of at most " + throttle.maxWaiting() + ")");
     }
     refused++;
-    return new Decision(Verdict.REFUSED, fires, "throttled to " + throttle.limit() + " per " + throttle.period()
+    dropped.addAll(out.held()); // events held for it before (a batch, a debounce) never fire
+    return new Decision(Verdict.REFUSED, fires, dropped, "throttled to " + throttle.limit() + " per " + throttle.period()
       + forKey(stream) + " and " + throttle.maxWaiting() + " fire(s) already waiting");
   }
 
-  private void drainWaiting(Stream stream, Instant now, List<JsonObject> fires) {
+  private void drainWaiting(Stream stream, Instant now, List<Release> fires) {
     FlowControl.Throttle throttle = control.throttle();
     if (throttle == null) {
       return;
@@ -175,20 +259,27 @@ final class FlowGate {
     }
   }
 
-  private JsonObject releaseDebounced(Stream stream) {
+  private Release releaseDebounced(Stream stream) {
     JsonObject out = stream.debounced.copy().put("debounce", new JsonObject().put("count", stream.debounceCount));
     stream.debounced = null;
     stream.debounceCount = 0;
-    return out;
+    return new Release(out, idsOf(stream.debouncedHeld));
   }
 
-  private static JsonObject releaseBatch(Stream stream) {
+  private static Release releaseBatch(Stream stream) {
     JsonObject out = new JsonObject().put("events", stream.batch);
     if (stream.key != null) {
       out.put("key", stream.key);
     }
     stream.batch = null;
-    return out;
+    return new Release(out, idsOf(stream.batchHeld));
+  }
+
+  /** @return the ids collected (less the nulls of events offered without one); clears {@code collected} */
+  private static List<String> idsOf(List<String> collected) {
+    List<String> ids = collected.stream().filter(Objects::nonNull).toList();
+    collected.clear();
+    return ids;
   }
 
   private Instant debounceDeadline(Stream stream) {
@@ -205,7 +296,7 @@ final class FlowGate {
   }
 
   /** The state of a key, made if new; making one past {@code maxKeys} evicts the least recently used. */
-  private Stream stream(String key, Instant now, List<JsonObject> fires) {
+  private Stream stream(String key, Instant now, List<Release> fires, List<String> dropped) {
     Stream stream = streams.get(key);
     if (stream != null) {
       return stream;
@@ -223,6 +314,7 @@ final class FlowGate {
         fires.add(releaseBatch(evicted));
       }
       evictedWaiting += evicted.waiting.size();
+      evicted.waiting.forEach(waiting -> dropped.addAll(waiting.held()));
     }
     stream = new Stream(key, control, now);
     streams.put(key, stream);

@@ -249,20 +249,86 @@ public abstract class Trigger extends VerticleBase {
     }
     JsonObject offered = args == null ? new JsonObject() : args;
     FlowGate.Decision decision;
+    Future<Void> holdWritten = null;
     synchronized (gate) {
-      decision = gate.offer(offered, clock().instant());
+      decision = gate.offer(offered, firing, clock().instant(), false);
+      if (decision.verdict() == FlowGate.Verdict.HELD) {
+        // under the gate's lock: the hold's record is queued before any release of the event can complete it
+        holdWritten = runtime.journalHeld(this, new TriggerEvent(id, type, offered, null, clock().instant(),
+          runtime.nodeId(), firing));
+      }
       rearmFlow(gate);
     }
-    List<JsonObject> fires = decision.fires();
-    int own = decision.verdict() == FlowGate.Verdict.FIRE ? fires.size() - 1 : fires.size();
-    for (int i = 0; i < own; i++) {
-      publish(fires.get(i), null, newFiringId()); // events released by an eviction
-    }
+    FireResult last = settle(decision.released(), decision.dropped(), firing);
     return switch (decision.verdict()) {
-      case FIRE -> publish(fires.get(own), null, firing);
-      case HELD -> new FireResult(FireResult.Status.HELD, null, decision.reason());
+      case FIRE -> last;
+      case HELD -> holdWritten == null
+        ? new FireResult(FireResult.Status.HELD, null, decision.reason())
+        : new FireResult(FireResult.Status.HELD, null, decision.reason(), holdWritten.andThen(written -> {
+          if (written.failed()) {
+            synchronized (gate) {
+              gate.withdraw(offered, firing); // answered 503, not 202: not held any more where it still can be taken back
+            }
+          }
+        }));
       case REFUSED -> new FireResult(FireResult.Status.REFUSED, null, decision.reason());
     };
+  }
+
+  /**
+   * Offers again an event that flow control held before the last stop and did not release (the application
+   * reads it back from its fire journal at start, before the triggers start): into this trigger's flow as if it
+   * arrived now (a debounce collapses such events again, a batch regroups them, in arrival order, with timers
+   * counting from now), past the rate limit, which let it in already. Without flow control now, it fires at once.
+   * Its journal record stays owed until what it is released into is on disk, or the flow rules drop it. The fire
+   * it goes into carries, as any fire flow control releases, the id of the oldest event it holds.
+   *
+   * @param held the event as it was held: its args, and its id in {@code firing}
+   */
+  public void replayHeld(TriggerEvent held) {
+    Objects.requireNonNull(held, "held");
+    FlowGate gate = flow;
+    if (gate == null) {
+      settle(List.of(new FlowGate.Release(held.args(), List.of(held.firing()))), List.of(), null);
+      return;
+    }
+    FlowGate.Decision decision;
+    synchronized (gate) {
+      decision = gate.offer(held.args(), held.firing(), clock().instant(), true);
+      rearmFlow(gate);
+    }
+    settle(decision.released(), decision.dropped(), null);
+  }
+
+  /**
+   * Publishes what flow control released, each fire with the id of the oldest event it holds (a fresh one for
+   * events with none), and tells the journal which held events are done: released once their fire is on disk,
+   * or dropped.
+   *
+   * @param notHeld the id of the event being offered now, which was never held (null when replaying one that was)
+   * @return the result of the last fire published; {@code null} when there was none
+   */
+  private FireResult settle(List<FlowGate.Release> released, List<String> dropped, String notHeld) {
+    List<String> droppedHeld = dropped.stream().filter(held -> !held.equals(notHeld)).toList();
+    if (!droppedHeld.isEmpty()) {
+      runtime.heldDone(this, droppedHeld, false);
+    }
+    FireResult last = null;
+    for (FlowGate.Release release : released) {
+      String firing = release.held().isEmpty() ? newFiringId() : release.held().get(0);
+      last = publish(release.args(), null, firing);
+      List<String> held = release.held().stream().filter(id -> !id.equals(notHeld)).toList();
+      if (held.isEmpty()) {
+        continue;
+      }
+      if (last.status() == FireResult.Status.PAUSED) {
+        runtime.heldDone(this, held, false);
+      } else {
+        // a fire the journal refused leaves its events owed: they are offered again at the next start
+        last.published().onSuccess(v -> runtime.heldDone(this, held, true));
+      }
+    }
+    return last;
   }
 
   /**
@@ -277,18 +343,20 @@ public abstract class Trigger extends VerticleBase {
     if (gate == null) {
       return 0;
     }
-    List<JsonObject> fires;
+    FlowGate.Due due;
     synchronized (gate) {
       if (flowTimer >= 0) {
         runtime.vertx().cancelTimer(flowTimer); // called by hand (a test), not by the timer
         flowTimer = -1;
       }
-      fires = gate.due(clock().instant());
+      due = gate.due(clock().instant());
       rearmFlow(gate);
     }
+    settle(List.of(), due.dropped(), null);
     int published = 0;
-    for (JsonObject args : fires) {
-      if (publish(args, null, newFiringId()).event() != null) {
+    for (FlowGate.Release release : due.released()) {
+      FireResult result = settle(List.of(release), List.of(), null);
+      if (result.event() != null) {
         published++;
       }
     }

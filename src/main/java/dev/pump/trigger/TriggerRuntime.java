@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.time.InstantSource;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -97,6 +98,27 @@ public interface TriggerRuntime {
    */
   default Future<Void> journal(Trigger trigger, TriggerEvent event) {
     return null;
+  }
+
+  /**
+   * Writes an event that the flow control of {@code trigger} holds for later (debounce, batch, throttle) to the
+   * application's fire journal, when a source of the trigger journals its fires, so that it survives a crash
+   * ({@link #heldDone} says when it is no longer held). Must queue the record before it returns: the trigger
+   * calls it under the lock that also releases held events.
+   *
+   * @param held the event as it arrived: its trigger, args, arrival time ({@code firedAt}) and id ({@code firing})
+   * @return completes, on the caller's context, once the record is on disk; {@code null} when nothing is
+   *     journaled for this trigger
+   */
+  default Future<Void> journalHeld(Trigger trigger, TriggerEvent held) {
+    return null;
+  }
+
+  /**
+   * Says that held events of {@code trigger} ({@link #journalHeld}) are no longer held: {@code released} into a
+   * fire that is on disk, or dropped by the flow rules. Ids the journal does not hold are ignored.
+   */
+  default void heldDone(Trigger trigger, List<String> heldIds, boolean released) {
   }
 
   /** Called after every successful fire, on the firing thread; for history and metrics. */
