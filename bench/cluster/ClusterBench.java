@@ -15,18 +15,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -39,12 +35,12 @@ import java.util.stream.Collectors;
  *   <li>cross-node fire delivery, interleaved with (1) so both see the same machine: the driver {@code send}s to
  *       a pub/sub topic, the trigger fires on one pump node, its source's cycle hands the event to an
  *       {@code eventbus} sink that publishes it back to the driver. The ratio to (1) is what vertx-pump adds;</li>
- *   <li>time from a SIGKILL to the next slot of a per-second cluster-once cron fired by a survivor, and that
- *       slot's lateness against the lateness of undisturbed slots; the killed node is the one that fired the
- *       latest slot, killed at a random point of the second, then restarted before the next round.</li>
  * </ol>
+ * Failover (a SIGKILL, and a silent network cut, to the next slot of a per-second cluster-once cron fired by
+ * the others) is measured by {@code BENCH_ONLY=failover bench/run} ({@code dev.pump.bench.cluster.Failover}),
+ * on hosts of their own in network namespaces, so that a cut can be silent; it needs root.
  * Usage: {@code java -cp vertx-pump.jar ClusterBench.java --jar vertx-pump.jar --src ClusterBench.java
- * [--samples 500] [--warmup 100] [--kills 3]}
+ * [--samples 500] [--warmup 100]}
  */
 public class ClusterBench {
 
@@ -62,8 +58,8 @@ public class ClusterBench {
     }
     Map<String, String> options = options(args);
     new ClusterBench(Path.of(require(options, "jar")), Path.of(require(options, "src")),
-      Integer.parseInt(options.getOrDefault("samples", "500")), Integer.parseInt(options.getOrDefault("warmup", "100")),
-      Integer.parseInt(options.getOrDefault("kills", "3"))).run();
+      Integer.parseInt(options.getOrDefault("samples", "500")), Integer.parseInt(options.getOrDefault("warmup", "100")))
+      .run();
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -72,7 +68,6 @@ public class ClusterBench {
   private final Path src;
   private final int samples;
   private final int warmup;
-  private final int kills;
   private final String clusterName = "pump-bench-" + UUID.randomUUID();
   private final Path dir;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
@@ -83,23 +78,15 @@ public class ClusterBench {
   private Vertx driver;
 
   private final Map<Integer, CompletableFuture<Long>> fired = new ConcurrentHashMap<>();
-  private final BlockingQueue<Tick> ticks = new LinkedBlockingQueue<>();
 
   private record Node(String name, int httpPort, int clusterPort, Path config, Process process) {
   }
 
-  private record Tick(Instant slot, Instant firedAt, String node, long receivedNanos) {
-    double latenessMs() {
-      return Duration.between(slot, firedAt).toNanos() / 1e6;
-    }
-  }
-
-  ClusterBench(Path jar, Path src, int samples, int warmup, int kills) throws IOException {
+  ClusterBench(Path jar, Path src, int samples, int warmup) throws IOException {
     this.jar = jar;
     this.src = src;
     this.samples = samples;
     this.warmup = warmup;
-    this.kills = kills;
     this.dir = Files.createTempDirectory("pump-cluster-bench");
   }
 
@@ -118,10 +105,6 @@ public class ClusterBench {
             source: { type: clock }
             triggers: [ { type: pubsub, id: bench-fire, topic: bench.fire } ]
             sink: { type: eventbus, address: bench.fired }
-          - id: ticks
-            source: { type: clock }
-            triggers: [ { type: cron, id: every-second, schedule: "*/1 * * * * *", zone: UTC, mode: cluster-once } ]
-            sink: { type: eventbus, address: bench.ticks }
         """.formatted(clusterName));
       System.out.printf("vertx-pump cluster bench: %d pump processes + echo + driver on 127.0.0.1, %d cores, %s%n",
         3, Runtime.getRuntime().availableProcessors(), jar);
@@ -140,13 +123,9 @@ public class ClusterBench {
           waiting.complete(System.nanoTime());
         }
       }).completion().await(30, TimeUnit.SECONDS);
-      driver.eventBus().<JsonObject>consumer("bench.ticks", m -> ticks.add(new Tick(
-        Instant.parse(m.body().getString("scheduledAt")), Instant.parse(m.body().getString("firedAt")),
-        m.body().getString("node"), System.nanoTime()))).completion().await(30, TimeUnit.SECONDS);
       awaitUntil(START_DEADLINE, () -> members(driver) == 5, "5 members");
 
       latencies();
-      killRounds();
     } finally {
       // the driver leaves first, then the others stop in order: no member watches the cluster fall apart
       if (driver != null) {
@@ -213,76 +192,6 @@ public class ClusterBench {
   private static double ms(long[] sorted, int percentile) {
     int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
-  }
-
-  // -------------------------------------------------------------------------------------------------
-  // 3: SIGKILL -> next slot fired by a survivor
-
-  private void killRounds() throws Exception {
-    System.out.printf("%n3. SIGKILL -> next slot of a per-second cluster-once cron fired by a survivor (%d rounds)%n", kills);
-    List<Double> undisturbed = new ArrayList<>();
-    for (int round = 1; round <= kills; round++) {
-      ticks.clear();
-      List<Tick> before = collect(Duration.ofSeconds(4));
-      before.forEach(t -> undisturbed.add(t.latenessMs()));
-      Tick latest = before.stream().max((a, b) -> a.slot().compareTo(b.slot())).orElseThrow();
-      Node victim = nodes.get(latest.node());
-      // a random point of the second: the kill may land before, during or after a claim
-      long offsetMs = ThreadLocalRandom.current().nextLong(50, 950);
-      Instant killAt = Instant.now().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusMillis(offsetMs);
-      Thread.sleep(Math.max(0, Duration.between(Instant.now(), killAt).toMillis()));
-      ticks.clear();
-      long killNanos = System.nanoTime();
-      Instant killedAt = Instant.now();
-      victim.process().destroyForcibly();
-      Tick next = null;
-      List<Tick> after = new ArrayList<>();
-      while (next == null) {
-        Tick t = ticks.poll(60, TimeUnit.SECONDS);
-        if (t == null) {
-          throw new IllegalStateException("no slot fired within 60 s of killing " + victim.name());
-        }
-        after.add(t);
-        if (!t.node().equals(victim.name()) && t.slot().isAfter(killedAt.minusSeconds(1))) {
-          next = t;
-        }
-      }
-      System.out.printf("   round %d: killed %s at %s (+%d ms into the second); next slot %s fired by %s %.0f ms after"
-          + " the kill, %.1f ms late%s%n",
-        round, victim.name(), killedAt, killedAt.toEpochMilli() % 1000, next.slot(), next.node(),
-        (next.receivedNanos() - killNanos) / 1e6, next.latenessMs(),
-        next.slot().isBefore(killedAt) ? " (a slot due before the kill: taken over)" : "");
-      victim.process().waitFor(20, TimeUnit.SECONDS);
-      restart(victim);
-    }
-    double[] sorted = undisturbed.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    System.out.printf("   undisturbed slots: lateness median %.1f ms, p99 %.1f ms (n=%d); the floor of a kill's delay"
-        + " is the wait for the next slot boundary (0-1000 ms)%n",
-      sorted[sorted.length / 2], sorted[(int) Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)],
-      sorted.length);
-  }
-
-  private List<Tick> collect(Duration duration) throws InterruptedException {
-    List<Tick> got = new ArrayList<>();
-    long end = System.nanoTime() + duration.toNanos();
-    while (System.nanoTime() < end) {
-      Tick t = ticks.poll(Math.max(1, (end - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
-      if (t != null) {
-        got.add(t);
-      }
-    }
-    if (got.isEmpty()) {
-      throw new IllegalStateException("no slot fired in " + duration);
-    }
-    return got;
-  }
-
-  private void restart(Node dead) throws Exception {
-    nodes.remove(dead.name());
-    startPump(dead.name(), dead.clusterPort(), dead.config());
-    awaitHealthy(nodes.get(dead.name()));
-    awaitUntil(START_DEADLINE, () -> members(driver) == 5, "5 members again");
-    Thread.sleep(2000); // let partitions settle before the next round
   }
 
   // -------------------------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The cluster bench: cross-node fire delivery latency and SIGKILL -> next slot fired by a survivor, each
-# printed next to the raw clustered event bus round trip measured in the same run (see ClusterBench.java).
+# The cluster bench: cross-node fire delivery latency, printed next to the raw clustered event bus round trip
+# measured in the same run (see ClusterBench.java). Failover (SIGKILL, silent cut) is bench/run's section
+# failover: BENCH_ONLY=failover bench/run (root).
 #
 #   bench/cluster/run.sh                          builds the shaded jar into a build dir of its own, then runs
-#   PUMP_JAR=target/vertx-pump.jar bench/cluster/run.sh --samples 1000 --kills 5
+#   PUMP_JAR=target/vertx-pump.jar bench/cluster/run.sh --samples 1000
 #
-# Options: --samples N (500) --warmup N (100) --kills N (3). MVN="mvn -o" builds offline.
-# Needs ~1.5 GB of memory: 3 pump processes, an echo process and the driver. Takes 1-3 minutes.
+# Options: --samples N (500) --warmup N (100). MVN="mvn -o" builds offline.
+# Needs ~1.5 GB of memory: 3 pump processes, an echo process and the driver. Takes 1-2 minutes.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

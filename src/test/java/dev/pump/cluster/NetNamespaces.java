@@ -20,8 +20,11 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  * Needs root (CAP_NET_ADMIN) and iproute2: {@link #unavailable()} says why not, for a test's assumption.
+ *
+ * <p>Public, and packaged in the test-jar ({@code vertx-pump-<version>-tests.jar}, this class only): the
+ * benchmarks ({@code bench/}, failover after a silent cut) make their hosts with it too.
  */
-final class NetNamespaces implements AutoCloseable {
+public final class NetNamespaces implements AutoCloseable {
 
   private static final long COMMAND_SECONDS = 20;
 
@@ -42,7 +45,7 @@ final class NetNamespaces implements AutoCloseable {
    * @return why namespaces cannot be made here (not root, no {@code ip}, a kernel or container that refuses
    *     them), or null when they can: it makes one and deletes it
    */
-  static String unavailable() {
+  public static String unavailable() {
     String probe = "pp-probe-" + ProcessHandle.current().pid();
     try {
       String failure = run(List.of("ip", "netns", "add", probe));
@@ -57,7 +60,7 @@ final class NetNamespaces implements AutoCloseable {
   }
 
   /** Makes the bridge and {@code n} namespaces, each reachable from the others; on a failure deletes what it made. */
-  static NetNamespaces create(int n) throws IOException {
+  public static NetNamespaces create(int n) throws IOException {
     NetNamespaces made = new NetNamespaces(n);
     Runtime.getRuntime().addShutdownHook(made.cleanupOnExit);
     try {
@@ -90,28 +93,29 @@ final class NetNamespaces implements AutoCloseable {
   }
 
   /** @return host {@code i}'s address, {@code 10.213.<s>.<i + 1>} */
-  String address(int i) {
+  public String address(int i) {
     return "10.213." + subnet + "." + (i + 1);
   }
 
-  String namespace(int i) {
+  /** @return host {@code i}'s namespace name, for {@code ip netns exec} */
+  public String namespace(int i) {
     return tag + "n" + i;
   }
 
   /** @return {@code command} prefixed to run inside host {@code i} */
-  List<String> exec(int i, String... command) {
+  public List<String> exec(int i, String... command) {
     List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", namespace(i)));
     all.addAll(List.of(command));
     return all;
   }
 
   /** Takes host {@code i}'s cable out: its outer veth goes down, packets are dropped, no reset is sent. */
-  void cut(int i) throws IOException {
+  public void cut(int i) throws IOException {
     must(List.of("ip", "link", "set", outerVeth(i), "down"), null);
   }
 
   /** Puts host {@code i}'s cable back. */
-  void heal(int i) throws IOException {
+  public void heal(int i) throws IOException {
     must(List.of("ip", "link", "set", outerVeth(i), "up"), null);
   }
 

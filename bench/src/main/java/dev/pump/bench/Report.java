@@ -244,6 +244,16 @@ public final class Report {
       Target.atMostBaseline("Spring")));
     rows.add(new Row("startup java -jar -> /health 200 (ms)", "startup.ours", "startup.hello", "Vert.x hello",
       Target.none()));
+    rows.add(new Row("failover: silent cut -> next slot fired by the majority (s), vs SIGKILL", "failover.cut.next",
+      "failover.kill.next", "SIGKILL", Target.none()));
+    rows.add(new Row("failover: silent cut -> every slot since fired by the majority (s), vs SIGKILL",
+      "failover.cut.allFired", "failover.kill.allFired", "SIGKILL", Target.none()));
+    // the bound: the majority misses at most the detection window (5 s silence + 1 s check) + a slot
+    rows.add(new Row("failover: silent cut, worst round (s), vs the detection window + 1 slot",
+      "failover.cut.allFired.max", "failover.bound", "bound", Target.ratioAtMost(1, "bound")));
+    // the "no slot ever fires twice", over every round of both kinds
+    rows.add(new Row("failover: slots fired twice over all the rounds", "failover.twice", null, null,
+      Target.atMost(0, "slots")));
     return rows;
   }
 }
