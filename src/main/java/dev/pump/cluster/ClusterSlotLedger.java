@@ -24,6 +24,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The {@link SlotLedger} of a cluster: each slot of a cluster-once trigger is fired by one live node,
@@ -48,10 +51,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Quorum</b> (given a {@link ClusterQuorum}): a node that does not see a quorum claims nothing and
  * takes nothing over; its claims complete with {@code false} at once. A claim whose write failed without
  * saying whether it landed (Hazelcast's {@link IndeterminateOperationStateException}: the backup did not
- * acknowledge, as when the network is cut between the two) is not trusted: it is asked again only after
- * {@link #INDETERMINATE_RETRY}, long enough for a node cut off from the others to have declared them dead
- * and lost its quorum, so that it never fires a slot the other side cannot see. On the side that keeps
- * the quorum the second ask finds the claim and the slot fires, late. A claim that lands after the quorum
+ * acknowledge, as when the network is cut between the two) is not trusted: it is asked again once a member
+ * that was there when it failed has been declared dead while this node still sees a quorum (the side cut
+ * off has lost its quorum by then: it never fires a slot the other side cannot see), or after
+ * {@link #INDETERMINATE_RETRY} at the latest. On the side that keeps the quorum the second ask finds the
+ * claim (or none) and the slot fires, late: about the failure detection after the cut. A fired mark that
+ * could not be written is written again until it lands or the slot is past the takeover window, so that
+ * no survivor takes over a slot that fired (a node cut off, then gone). A claim that lands after the quorum
  * was lost (Hazelcast retries a write whose target left on the member that now owns the partition, this
  * one, possibly before its split-brain protection has seen the change) is not fired either.
  *
@@ -95,13 +101,15 @@ public final class ClusterSlotLedger implements SlotLedger {
   private static final int MAX_RECORD_ATTEMPTS = 20;
 
   private final Vertx vertx;
-  private final ClusterManager clusterManager;
+  private final boolean clustered;
+  private final Supplier<Set<String>> members;
+  private final Function<String, Future<AsyncMap<String, String>>> maps;
   private final String memberId;
   private final String claimValue;
   private final Duration takeoverWindow;
   private final long claimTtlMs;
   private final InstantSource clock;
-  private final ClusterQuorum quorum;
+  private final BooleanSupplier quorum;
   private final Map<String, Watch> watches = new ConcurrentHashMap<>();
   private final AtomicLong takeovers = new AtomicLong();
   private final AtomicLong withoutQuorum = new AtomicLong();
@@ -147,24 +155,45 @@ public final class ClusterSlotLedger implements SlotLedger {
   public ClusterSlotLedger(Vertx vertx, ClusterManager clusterManager, String nodeId, Duration takeoverWindow,
                            ClusterQuorum quorum,
                            InstantSource clock) {
+    this(vertx, checked(vertx, clusterManager) == null ? "local" : clusterManager.getNodeId(), nodeId,
+      clusterManager == null ? null : () -> new HashSet<>(clusterManager.getNodes()),
+      name -> vertx.sharedData().getAsyncMap(name), takeoverWindow, quorum == null ? null : quorum::present, clock);
+  }
+
+  /**
+   * The ledger on what it needs of a cluster, so that tests can make writes fail and members leave.
+   *
+   * @param members the members' ids now; {@code null} when not clustered (lost claims are then not watched)
+   * @param maps the async map of a name
+   * @param quorum whether a quorum is present now; {@code null} for none
+   */
+  ClusterSlotLedger(Vertx vertx, String memberId, String nodeId, Supplier<Set<String>> members,
+                    Function<String, Future<AsyncMap<String, String>>> maps, Duration takeoverWindow,
+                    BooleanSupplier quorum, InstantSource clock) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
-    if (clusterManager == null && vertx.isClustered()) {
-      throw new IllegalArgumentException(
-        "clusterManager is required on a clustered Vert.x: pass the one it was built with");
-    }
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(takeoverWindow, "takeoverWindow");
     if (takeoverWindow.isNegative()) {
       throw new IllegalArgumentException("takeoverWindow must not be negative, got " + takeoverWindow);
     }
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.clusterManager = clusterManager;
-    this.memberId = clusterManager == null ? "local" : clusterManager.getNodeId();
+    this.clustered = members != null;
+    this.memberId = Objects.requireNonNull(memberId, "memberId");
+    this.members = members == null ? () -> Set.of(memberId) : members;
+    this.maps = Objects.requireNonNull(maps, "maps");
     this.claimValue = memberId + " " + nodeId;
     this.takeoverWindow = takeoverWindow;
     this.quorum = quorum;
     Duration ttl = takeoverWindow.multipliedBy(2);
     this.claimTtlMs = (ttl.compareTo(MIN_CLAIM_TTL) > 0 ? ttl : MIN_CLAIM_TTL).toMillis();
+  }
+
+  private static ClusterManager checked(Vertx vertx, ClusterManager clusterManager) {
+    if (clusterManager == null && Objects.requireNonNull(vertx, "vertx").isClustered()) {
+      throw new IllegalArgumentException(
+        "clusterManager is required on a clustered Vert.x: pass the one it was built with");
+    }
+    return clusterManager;
   }
 
   /** @return the key of a slot in {@value #CLAIMS_MAP}, the same as the slot's firing id */
@@ -234,15 +263,18 @@ public final class ClusterSlotLedger implements SlotLedger {
       claim.complete(false);
       return;
     }
+    Set<String> membersBefore = members.get();
     claims.compose(map -> map.putIfAbsent(claim.key, claimValue, claimTtlMs)).onComplete(ar -> {
       if (ar.failed()) {
         if (closed || tooOld(claim.slot)) {
           claim.fail(ar.cause());
+        } else if (indeterminate(ar.cause())) {
+          LOG.debug("Claim of {} may or may not have landed: asked again after the failure detection: {}",
+            claim.key, ar.cause().toString());
+          askAgainAfterDetection(claim, membersBefore, clock.instant().plus(INDETERMINATE_RETRY));
         } else {
-          // a write that may have landed on this side only is asked again once a cut-off node knows it is alone
-          long delay = indeterminate(ar.cause()) ? INDETERMINATE_RETRY.toMillis() : RETRY_MS;
-          LOG.debug("Claim of {} failed, retrying in {} ms: {}", claim.key, delay, ar.cause().toString());
-          vertx.setTimer(delay, t -> putIfAbsent(claim, true, claims()));
+          LOG.debug("Claim of {} failed, retrying in {} ms: {}", claim.key, RETRY_MS, ar.cause().toString());
+          vertx.setTimer(RETRY_MS, t -> putIfAbsent(claim, true, claims()));
         }
         return;
       }
@@ -255,7 +287,7 @@ public final class ClusterSlotLedger implements SlotLedger {
         claim.complete(false);
       } else if (holder == null || (retry && holder.equals(claimValue))) {
         claim.complete(true); // on a retry: the failed attempt had landed
-      } else if (clusterManager == null) {
+      } else if (!clustered) {
         claim.complete(false);
       } else {
         LOG.debug("Slot {} is claimed by {}; watching it", claim.key, holder);
@@ -265,16 +297,56 @@ public final class ClusterSlotLedger implements SlotLedger {
     });
   }
 
+  /**
+   * A write that may have landed on this side only is asked again once a member that was there when it was
+   * sent is gone while this node still sees a quorum: the side cut off from the others has lost its quorum
+   * by then (quorum loss comes before failure detection), so only the side that keeps it asks early. At
+   * {@code latest} it is asked anyway (and a node without a quorum then claims nothing).
+   */
+  private void askAgainAfterDetection(Claim claim, Set<String> membersBefore, Instant latest) {
+    vertx.setPeriodic(CHECK_PERIOD_MS, timer -> {
+      boolean memberGone = !members.get().containsAll(membersBefore) && quorumPresent();
+      if (closed) {
+        vertx.cancelTimer(timer);
+        claim.fail(new IllegalStateException("the slot ledger is closed"));
+      } else if (memberGone || !clock.instant().isBefore(latest)) {
+        vertx.cancelTimer(timer);
+        putIfAbsent(claim, true, claims());
+      }
+    });
+  }
+
+  /**
+   * Marks a fired slot, so that no watcher takes it over; a mark that could not be written (its partition's
+   * owner or backup unreachable) is written again until it lands or the slot is past the takeover window.
+   */
   @Override
   public Future<Void> markFired(String triggerId, Instant slot) {
     String key = key(triggerId, slot);
-    return claims().compose(map -> map.put(key + FIRED, claimValue, claimTtlMs).compose(v -> map.get(key)))
-      .map(holder -> {
+    Promise<Void> marked = Promise.promise();
+    mark(key, slot, marked, 1);
+    return marked.future();
+  }
+
+  private void mark(String key, Instant slot, Promise<Void> marked, int attempt) {
+    claims().compose(map -> map.put(key + FIRED, claimValue, claimTtlMs).compose(v -> map.get(key)))
+      .onSuccess(holder -> {
         if (holder != null && !holder.equals(claimValue)) {
           LOG.warn("Slot {} was taken over by {} before this node marked it fired: it may have fired twice (was "
             + "this node paused or cut off for longer than the failure detection?)", key, nodeOf(holder));
         }
-        return null;
+        if (attempt > 1) {
+          LOG.info("Slot {} marked fired at attempt {}", key, attempt);
+        }
+        marked.complete();
+      })
+      .onFailure(e -> {
+        if (closed || tooOld(slot)) {
+          marked.fail(e);
+        } else {
+          LOG.debug("Could not mark slot {} fired (attempt {}), trying again: {}", key, attempt, e.toString());
+          vertx.setTimer(RETRY_MS, t -> mark(key, slot, marked, attempt + 1));
+        }
       });
   }
 
@@ -407,7 +479,7 @@ public final class ClusterSlotLedger implements SlotLedger {
   }
 
   private boolean quorumPresent() {
-    return quorum == null || quorum.present();
+    return quorum == null || quorum.getAsBoolean();
   }
 
   private static boolean indeterminate(Throwable failure) {
@@ -420,7 +492,7 @@ public final class ClusterSlotLedger implements SlotLedger {
   }
 
   private Set<String> members() {
-    return clusterManager == null ? Set.of(memberId) : new HashSet<>(clusterManager.getNodes());
+    return members.get();
   }
 
   private boolean tooOld(Instant slot) {
@@ -441,11 +513,11 @@ public final class ClusterSlotLedger implements SlotLedger {
   }
 
   private Future<AsyncMap<String, String>> claims() {
-    return vertx.sharedData().getAsyncMap(CLAIMS_MAP);
+    return maps.apply(CLAIMS_MAP);
   }
 
   private Future<AsyncMap<String, String>> lastFiredMap() {
-    return vertx.sharedData().getAsyncMap(LAST_FIRED_MAP);
+    return maps.apply(LAST_FIRED_MAP);
   }
 
   /** A claim in progress; its future completes on the context that asked for it. */
