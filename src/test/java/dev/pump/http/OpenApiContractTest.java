@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -33,6 +35,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -247,12 +250,18 @@ class OpenApiContractTest {
    * time. The stacks logged when it happened (CI, 11:31 on 2026-12-03, GET /api/triggers/daily) showed every
    * thread idle: event loops and the acceptor in epoll, workers waiting for work, nothing blocked; so the
    * request or its answer was lost between this client and the server on loopback, not held by the service.
-   * A request unanswered after {@value #ATTEMPT_SECONDS} s is logged with every thread's stack and sent once
-   * more on a new connection; a service that does not answer twice fails.
+   * Run alone 40 times under load it stalled once (POST /api/triggers/nope/resume): the socket table then had
+   * no open connection to the service and 18 in TIME-WAIT on the server's side, one per request made, the
+   * stalled one's included: the server had accepted that connection and closed it first. Whether it answered
+   * before closing is what the progress logged now says (head received or not).
+   * A request unanswered after {@value #ATTEMPT_SECONDS} s is logged with how far it got, the sockets to the
+   * service and every thread's stack, and sent once more on a new connection; a service that does not answer
+   * twice fails.
    */
   private Answer send(HttpMethod method, String uri, String body, String contentType) throws Exception {
+    AtomicReference<String> progress = new AtomicReference<>("no connection yet");
     try {
-      return attempt(method, uri, body, contentType);
+      return attempt(method, uri, body, contentType, progress);
     } catch (TimeoutException e) {
       StringBuilder threads = new StringBuilder();
       Thread.getAllStackTraces().forEach((thread, stack) -> {
@@ -261,12 +270,14 @@ class OpenApiContractTest {
           threads.append("\n    at ").append(frame);
         }
       });
-      LOG.warn("{} {}: no answer within {} s, sent again; the threads then:{}", method, uri, ATTEMPT_SECONDS, threads);
-      return attempt(method, uri, body, contentType);
+      LOG.warn("{} {}: no answer within {} s ({}), sent again; the sockets to the service:\n{}the threads then:{}",
+        method, uri, ATTEMPT_SECONDS, progress.get(), socketsTo(pump.port), threads);
+      return attempt(method, uri, body, contentType, new AtomicReference<>());
     }
   }
 
-  private Answer attempt(HttpMethod method, String uri, String body, String contentType) throws Exception {
+  private Answer attempt(HttpMethod method, String uri, String body, String contentType,
+                         AtomicReference<String> progress) throws Exception {
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(pump.port)
       .setURI(uri);
     if (contentType != null) {
@@ -274,8 +285,13 @@ class OpenApiContractTest {
     }
     // the body is asked for on the event loop that delivers it: asked later, its first chunks could be gone
     return http.request(options)
-      .compose(request -> body == null ? request.send() : request.send(body))
+      .compose(request -> {
+        progress.set("sent on " + request.connection().localAddress() + ", no answer");
+        return body == null ? request.send() : request.send(body);
+      })
       .compose(response -> {
+        progress.set("head " + response.statusCode() + " received on " + Thread.currentThread().getName()
+          + ", body not complete");
         String type = response.getHeader("Content-Type");
         if (type != null && type.startsWith("text/event-stream")) {
           response.request().reset();
@@ -284,6 +300,18 @@ class OpenApiContractTest {
         return response.body().map(text -> new Answer(response.statusCode(), type, response.headers(), text.toString()));
       })
       .await(ATTEMPT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** {@code ss}'s table of the TCP sockets from or to {@code port}, for a stalled request's log. */
+  private static String socketsTo(int port) {
+    try {
+      Process ss = new ProcessBuilder("ss", "-tan", "( sport = :" + port + " or dport = :" + port + " )")
+        .redirectErrorStream(true).start();
+      String table = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return ss.waitFor(5, TimeUnit.SECONDS) ? table : "(ss did not finish)\n";
+    } catch (IOException | InterruptedException e) {
+      return "(no socket table: " + e + ")\n";
+    }
   }
 
   /** The document minus the media types vertx-openapi does not validate (see the class comment). */
