@@ -12,6 +12,8 @@ import dev.pump.trigger.TriggerEvent;
 import dev.pump.trigger.WebhookTrigger;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 /** A fire answered 202 is on disk first, and runs after a stop that cut it short. */
@@ -132,12 +135,17 @@ class DurableFiresTest {
     return source;
   }
 
-  @Test
-  void aJournalThatCannotBeWrittenAnswers503AndMakesReadinessDown(Vertx vertx) throws Exception {
+  /** An application whose fire journal takes one write and then cannot be written. */
+  private PumpApplication journalWritableOnce(Vertx vertx) throws Exception {
     // segments of one byte: the journal rolls over after every write, and the second segment's
     // name is taken by a directory
     Files.createDirectories(dir.resolve("segment-000000000002.log"));
-    PumpApplication app = PumpApplication.builder().vertx(vertx).fireJournal(dir, 1).build();
+    return PumpApplication.builder().vertx(vertx).fireJournal(dir, 1).build();
+  }
+
+  @Test
+  void aJournalThatCannotBeWrittenAnswers503AndMakesReadinessDown(Vertx vertx) throws Exception {
+    PumpApplication app = journalWritableOnce(vertx);
     RecordingSource source = new RecordingSource(app, new Pipeline("p", new CollectingSink()));
     source.on(new WebhookTrigger(app, "hook"));
     PumpRoutes.mount(app).await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
@@ -174,6 +182,31 @@ class DurableFiresTest {
       assertThat(readyAgain.statusCode()).isEqualTo(200);
     } finally {
       client.close();
+      app.close().await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Test
+  void aPubSubRequestIsAnsweredOnceItsFireIsOnDiskAnd503WhenTheJournalRefusedIt(Vertx vertx) throws Exception {
+    PumpApplication app = journalWritableOnce(vertx);
+    RecordingSource source = new RecordingSource(app, new Pipeline("p", new CollectingSink()));
+    source.on(new PubSubTrigger(app, "orders.created").withId("orders"));
+    app.start().await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      Message<Object> accepted = vertx.eventBus().request("orders.created", new JsonObject().put("n", 1))
+        .await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+      String firing = ((JsonObject) accepted.body()).getString("firing");
+      assertThat(firing).isNotNull();
+      await().atMost(DEADLINE).until(() -> firings(source.cycleEvents()).contains(firing));
+
+      ReplyException refused = catchThrowableOfType(() -> vertx.eventBus().request("orders.created",
+        new JsonObject().put("n", 2)).await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), ReplyException.class);
+      assertThat(refused).as("a fire the journal could not keep is not answered with a firing").isNotNull();
+      assertThat(refused.failureCode()).isEqualTo(503);
+      assertThat(refused.getMessage()).startsWith("fire not accepted: the fire journal cannot be written")
+        .contains(dir.toString());
+      assertThat(source.cycleEvents()).as("a refused fire is not published").hasSize(1);
+    } finally {
       app.close().await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
