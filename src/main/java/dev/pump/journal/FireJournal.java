@@ -109,11 +109,24 @@ public final class FireJournal implements AutoCloseable {
   private sealed interface Op permits Accept, Done, Barrier {
   }
 
-  /** An accepted fire (its keys: one per source), or a held event ({@code held}: its one key). */
-  private record Accept(byte[] line, List<String> keys, boolean held, CompletableFuture<Void> forced) implements Op {
+  /**
+   * An accepted fire (its keys: one per source), or a held event ({@code held}: its one key). An accepted fire's
+   * record is encoded by the writer thread, off the caller's event loop: nothing changes a fire's event between
+   * its accept and its publication, which waits for the force. A held event's args stay in flow control, which
+   * may add to them: its line is encoded at once.
+   */
+  private record Accept(JsonObject record, byte[] encoded, List<String> keys, boolean held,
+                        CompletableFuture<Void> forced) implements Op {
+    byte[] line() {
+      return encoded != null ? encoded : FireJournal.line(record);
+    }
   }
 
-  private record Done(byte[] line, String key) implements Op {
+  /** A source done with a fire, or a held event released: encoded by the writer, and only if still owed. */
+  private record Done(JsonObject record, String key) implements Op {
+    byte[] line() {
+      return FireJournal.line(record);
+    }
   }
 
   /** Completes once every record queued before it has been written; for tests and close. */
@@ -211,7 +224,7 @@ public final class FireJournal implements AutoCloseable {
     }
     JsonObject record = new JsonObject().put("accept", event.toJson()).put("sources", new JsonArray(List.copyOf(sources)));
     List<String> keys = sources.stream().map(source -> key(source, event.firing())).toList();
-    return enqueue(record, keys, false);
+    return enqueue(record, null, keys, false);
   }
 
   /**
@@ -223,16 +236,17 @@ public final class FireJournal implements AutoCloseable {
    */
   public CompletableFuture<Void> hold(TriggerEvent event) {
     Objects.requireNonNull(event, "event");
-    return enqueue(new JsonObject().put("hold", event.toJson()), List.of(heldKey(event.trigger(), event.firing())), true);
+    byte[] line = line(new JsonObject().put("hold", event.toJson()));
+    return enqueue(null, line, List.of(heldKey(event.trigger(), event.firing())), true);
   }
 
-  private CompletableFuture<Void> enqueue(JsonObject record, List<String> keys, boolean heldEvent) {
+  private CompletableFuture<Void> enqueue(JsonObject record, byte[] encoded, List<String> keys, boolean heldEvent) {
     CompletableFuture<Void> forced = new CompletableFuture<>();
     if (closed) {
       forced.completeExceptionally(new IOException("fire journal " + dir + " is closed"));
       return forced;
     }
-    queue.add(new Accept(line(record), keys, heldEvent, forced));
+    queue.add(new Accept(record, encoded, keys, heldEvent, forced));
     return forced;
   }
 
@@ -246,7 +260,7 @@ public final class FireJournal implements AutoCloseable {
       return;
     }
     JsonObject record = new JsonObject().put("released", heldId).put("trigger", trigger).put("outcome", outcome.label());
-    queue.add(new Done(line(record), heldKey(trigger, heldId)));
+    queue.add(new Done(record, heldKey(trigger, heldId)));
   }
 
   /**
@@ -259,7 +273,7 @@ public final class FireJournal implements AutoCloseable {
       return;
     }
     JsonObject record = new JsonObject().put("done", firing).put("source", source).put("outcome", outcome.label());
-    queue.add(new Done(line(record), key(source, firing)));
+    queue.add(new Done(record, key(source, firing)));
   }
 
   /** @return completes once every record handed over before this call has been written (or failed) */
@@ -390,15 +404,24 @@ public final class FireJournal implements AutoCloseable {
     // (a fire is published, so completed, only once its accept's batch is written; a held event that its trigger
     // drops at once, paused, may be completed in the batch that holds it)
     Set<String> acceptedHere = new HashSet<>();
+    Map<Accept, RuntimeException> unwritable = new HashMap<>(0);
     for (Op op : batch) {
       if (op instanceof Accept a) {
+        byte[] line;
+        try {
+          line = a.line();
+        } catch (RuntimeException e) {
+          unwritable.put(a, e); // args that are not JSON (put there by Java code): this fire only is refused
+          continue;
+        }
         accepts = true;
         acceptedHere.addAll(a.keys());
-        lines.add(a.line());
-        bytes += a.line().length;
+        lines.add(line);
+        bytes += line.length;
       } else if (op instanceof Done d && (open.containsKey(d.key()) || acceptedHere.contains(d.key()))) {
-        lines.add(d.line());
-        bytes += d.line().length;
+        byte[] line = d.line();
+        lines.add(line);
+        bytes += line.length;
       }
     }
     IOException failed = null;
@@ -410,7 +433,7 @@ public final class FireJournal implements AutoCloseable {
       }
     }
     for (Op op : batch) {
-      if (op instanceof Accept a && failed == null) {
+      if (op instanceof Accept a && failed == null && !unwritable.containsKey(a)) {
         (a.held() ? held : accepted).incrementAndGet();
         for (String key : a.keys()) {
           open.computeIfAbsent(key, k -> new ArrayDeque<>(1)).addLast(new Open(activeSegment));
@@ -435,7 +458,11 @@ public final class FireJournal implements AutoCloseable {
     boolean stop = false;
     for (Op op : batch) {
       if (op instanceof Accept a) {
-        if (failed == null) {
+        RuntimeException notJson = unwritable.get(a);
+        if (notJson != null) {
+          a.forced().completeExceptionally(new IllegalArgumentException(
+            "its args cannot be written as JSON: " + notJson.getMessage(), notJson));
+        } else if (failed == null) {
           a.forced().complete(null);
         } else {
           a.forced().completeExceptionally(failed);

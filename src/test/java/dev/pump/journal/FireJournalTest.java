@@ -44,6 +44,25 @@ class FireJournalTest {
   }
 
   @Test
+  void aFireWhoseArgsAreNotJsonIsRefusedAloneAndTheJournalGoesOn(@TempDir Path dir) throws Exception {
+    try (FireJournal journal = FireJournal.open(dir)) {
+      TriggerEvent notJson = new TriggerEvent("hook", "webhook", new JsonObject().put("thread", new Object()), null, AT,
+        "node-a", "bad");
+      CompletableFuture<Void> refused = journal.append(notJson, List.of("src"));
+      CompletableFuture<Void> accepted = journal.append(event("good"), List.of("src"));
+
+      assertThatThrownBy(() -> refused.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot be written as JSON");
+      accepted.get(20, TimeUnit.SECONDS);
+      assertThat(journal.failure()).as("the journal itself is writable").isEmpty();
+      assertThat(journal.backlog()).isEqualTo(1);
+    }
+    try (FireJournal reopened = FireJournal.open(dir)) {
+      assertThat(firings(reopened.recovered())).containsExactly("src/good");
+    }
+  }
+
+  @Test
   void concurrentAppendsShareForces(@TempDir Path dir) throws Exception {
     int threads = 8;
     int perThread = 200;
