@@ -111,6 +111,7 @@ public final class ClusterSlotLedger implements SlotLedger {
   private final InstantSource clock;
   private final BooleanSupplier quorum;
   private final Map<String, Watch> watches = new ConcurrentHashMap<>();
+  private final Map<Claim, Unsure> unsure = new ConcurrentHashMap<>();
   private final AtomicLong takeovers = new AtomicLong();
   private final AtomicLong withoutQuorum = new AtomicLong();
   private long timerId = -1; // guarded by this
@@ -271,7 +272,8 @@ public final class ClusterSlotLedger implements SlotLedger {
         } else if (indeterminate(ar.cause())) {
           LOG.debug("Claim of {} may or may not have landed: asked again after the failure detection: {}",
             claim.key, ar.cause().toString());
-          askAgainAfterDetection(claim, membersBefore, clock.instant().plus(INDETERMINATE_RETRY));
+          unsure.put(claim, new Unsure(membersBefore, clock.instant().plus(INDETERMINATE_RETRY)));
+          startChecking();
         } else {
           LOG.debug("Claim of {} failed, retrying in {} ms: {}", claim.key, RETRY_MS, ar.cause().toString());
           vertx.setTimer(RETRY_MS, t -> putIfAbsent(claim, true, claims()));
@@ -293,25 +295,6 @@ public final class ClusterSlotLedger implements SlotLedger {
         LOG.debug("Slot {} is claimed by {}; watching it", claim.key, holder);
         watches.put(claim.key, new Watch(claim, holder, clock.instant().plus(FIRST_READ)));
         startChecking();
-      }
-    });
-  }
-
-  /**
-   * A write that may have landed on this side only is asked again once a member that was there when it was
-   * sent is gone while this node still sees a quorum: the side cut off from the others has lost its quorum
-   * by then (quorum loss comes before failure detection), so only the side that keeps it asks early. At
-   * {@code latest} it is asked anyway (and a node without a quorum then claims nothing).
-   */
-  private void askAgainAfterDetection(Claim claim, Set<String> membersBefore, Instant latest) {
-    vertx.setPeriodic(CHECK_PERIOD_MS, timer -> {
-      boolean memberGone = !members.get().containsAll(membersBefore) && quorumPresent();
-      if (closed) {
-        vertx.cancelTimer(timer);
-        claim.fail(new IllegalStateException("the slot ledger is closed"));
-      } else if (memberGone || !clock.instant().isBefore(latest)) {
-        vertx.cancelTimer(timer);
-        putIfAbsent(claim, true, claims());
       }
     });
   }
@@ -392,6 +375,11 @@ public final class ClusterSlotLedger implements SlotLedger {
       }
     }
     watches.values().forEach(watch -> finish(watch, false));
+    unsure.keySet().forEach(claim -> {
+      if (unsure.remove(claim) != null) {
+        claim.fail(new IllegalStateException("the slot ledger is closed"));
+      }
+    });
     return Future.succeededFuture();
   }
 
@@ -405,12 +393,13 @@ public final class ClusterSlotLedger implements SlotLedger {
   }
 
   private void check() {
-    if (watches.isEmpty()) {
+    if (watches.isEmpty() && unsure.isEmpty()) {
       return;
     }
     Set<String> members = members();
     Instant now = clock.instant();
     boolean quorumPresent = quorumPresent();
+    askUnsureAgain(members, now, quorumPresent);
     for (Watch watch : watches.values()) {
       if (watch.busy) {
         continue;
@@ -420,6 +409,22 @@ public final class ClusterSlotLedger implements SlotLedger {
       } else if (quorumPresent && (!members.contains(memberOf(watch.holder)) || !now.isBefore(watch.nextRead))) {
         watch.busy = true;
         reread(watch);
+      }
+    }
+  }
+
+  /**
+   * A write that may have landed on this side only is asked again once a member that was there when it was
+   * sent is gone while this node still sees a quorum: the side cut off from the others has lost its quorum
+   * by then (quorum loss comes before failure detection), so only the side that keeps it asks early. At its
+   * {@code latest} it is asked anyway (and a node without a quorum then claims nothing).
+   */
+  private void askUnsureAgain(Set<String> members, Instant now, boolean quorumPresent) {
+    for (Map.Entry<Claim, Unsure> entry : unsure.entrySet()) {
+      Unsure pending = entry.getValue();
+      boolean memberGone = quorumPresent && !members.containsAll(pending.membersBefore());
+      if ((memberGone || !now.isBefore(pending.latest())) && unsure.remove(entry.getKey(), pending)) {
+        putIfAbsent(entry.getKey(), true, claims());
       }
     }
   }
@@ -530,6 +535,10 @@ public final class ClusterSlotLedger implements SlotLedger {
     void fail(Throwable cause) {
       context.runOnContext(v -> result.tryFail(cause));
     }
+  }
+
+  /** A claim whose write may or may not have landed: the members when it was sent, and when to ask again at the latest. */
+  private record Unsure(Set<String> membersBefore, Instant latest) {
   }
 
   /** A lost claim, watched until it is marked fired, taken over, or too old. */
