@@ -264,7 +264,6 @@ public final class ClusterSlotLedger implements SlotLedger {
       claim.complete(false);
       return;
     }
-    Set<String> membersBefore = members.get();
     claims.compose(map -> map.putIfAbsent(claim.key, claimValue, claimTtlMs)).onComplete(ar -> {
       if (ar.failed()) {
         if (closed || tooOld(claim.slot)) {
@@ -272,7 +271,8 @@ public final class ClusterSlotLedger implements SlotLedger {
         } else if (indeterminate(ar.cause())) {
           LOG.debug("Claim of {} may or may not have landed: asked again after the failure detection: {}",
             claim.key, ar.cause().toString());
-          unsure.put(claim, new Unsure(membersBefore, clock.instant().plus(INDETERMINATE_RETRY)));
+          // the members as the failure arrives (not read per claim on the way out: this path is rare)
+          unsure.put(claim, new Unsure(members.get(), clock.instant().plus(INDETERMINATE_RETRY)));
           startChecking();
         } else {
           LOG.debug("Claim of {} failed, retrying in {} ms: {}", claim.key, RETRY_MS, ar.cause().toString());
@@ -414,8 +414,8 @@ public final class ClusterSlotLedger implements SlotLedger {
   }
 
   /**
-   * A write that may have landed on this side only is asked again once a member that was there when it was
-   * sent is gone while this node still sees a quorum: the side cut off from the others has lost its quorum
+   * A write that may have landed on this side only is asked again once a member that was there when it
+   * failed is gone while this node still sees a quorum: the side cut off from the others has lost its quorum
    * by then (quorum loss comes before failure detection), so only the side that keeps it asks early. At its
    * {@code latest} it is asked anyway (and a node without a quorum then claims nothing).
    */
@@ -537,7 +537,7 @@ public final class ClusterSlotLedger implements SlotLedger {
     }
   }
 
-  /** A claim whose write may or may not have landed: the members when it was sent, and when to ask again at the latest. */
+  /** A claim whose write may or may not have landed: the members when it failed, and when to ask again at the latest. */
   private record Unsure(Set<String> membersBefore, Instant latest) {
   }
 
