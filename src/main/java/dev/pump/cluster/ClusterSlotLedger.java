@@ -52,7 +52,7 @@ import java.util.function.Supplier;
  * takes nothing over; its claims complete with {@code false} at once. A claim whose write failed without
  * saying whether it landed (Hazelcast's {@link IndeterminateOperationStateException}: the backup did not
  * acknowledge, as when the network is cut between the two) is not trusted: it is asked again once a member
- * that was there when it failed has been declared dead while this node still sees a quorum (the side cut
+ * that was there when it was sent has been declared dead while this node still sees a quorum (the side cut
  * off has lost its quorum by then: it never fires a slot the other side cannot see), or after
  * {@link #INDETERMINATE_RETRY} at the latest. On the side that keeps the quorum the second ask finds the
  * claim (or none) and the slot fires, late: about the failure detection after the cut. A fired mark that
@@ -230,7 +230,7 @@ public final class ClusterSlotLedger implements SlotLedger {
     }
     Promise<Boolean> result = Promise.promise();
     Claim claim = new Claim(key(triggerId, slot), slot, vertx.getOrCreateContext(), result);
-    putIfAbsent(claim, false, claims());
+    putIfAbsent(claim, false, claims(), members.get());
     return result.future();
   }
 
@@ -248,16 +248,19 @@ public final class ClusterSlotLedger implements SlotLedger {
     }
     Context context = vertx.getOrCreateContext();
     Future<AsyncMap<String, String>> map = claims();
+    Set<String> membersNow = members.get(); // once for the group
     List<Future<Boolean>> results = new ArrayList<>(triggerIds.size());
     for (String triggerId : triggerIds) {
       Promise<Boolean> result = Promise.promise();
-      putIfAbsent(new Claim(key(triggerId, slot), slot, context, result), false, map);
+      putIfAbsent(new Claim(key(triggerId, slot), slot, context, result), false, map, membersNow);
       results.add(result.future());
     }
     return results;
   }
 
-  private void putIfAbsent(Claim claim, boolean retry, Future<AsyncMap<String, String>> claims) {
+  /** @param membersAtSend the members as the write goes out: an unsure answer is asked again once one is gone */
+  private void putIfAbsent(Claim claim, boolean retry, Future<AsyncMap<String, String>> claims,
+                           Set<String> membersAtSend) {
     if (!quorumPresent()) {
       withoutQuorum.incrementAndGet();
       LOG.debug("Slot {} not claimed: no quorum", claim.key);
@@ -271,12 +274,12 @@ public final class ClusterSlotLedger implements SlotLedger {
         } else if (indeterminate(ar.cause())) {
           LOG.debug("Claim of {} may or may not have landed: asked again after the failure detection: {}",
             claim.key, ar.cause().toString());
-          // the members as the failure arrives (not read per claim on the way out: this path is rare)
-          unsure.put(claim, new Unsure(members.get(), clock.instant().plus(INDETERMINATE_RETRY)));
+          // the members as the write went out: a failure that arrives after the detection already misses the dead one
+          unsure.put(claim, new Unsure(membersAtSend, clock.instant().plus(INDETERMINATE_RETRY)));
           startChecking();
         } else {
           LOG.debug("Claim of {} failed, retrying in {} ms: {}", claim.key, RETRY_MS, ar.cause().toString());
-          vertx.setTimer(RETRY_MS, t -> putIfAbsent(claim, true, claims()));
+          vertx.setTimer(RETRY_MS, t -> putIfAbsent(claim, true, claims(), members.get()));
         }
         return;
       }
@@ -415,7 +418,7 @@ public final class ClusterSlotLedger implements SlotLedger {
 
   /**
    * A write that may have landed on this side only is asked again once a member that was there when it
-   * failed is gone while this node still sees a quorum: the side cut off from the others has lost its quorum
+   * was sent is gone while this node still sees a quorum: the side cut off from the others has lost its quorum
    * by then (quorum loss comes before failure detection), so only the side that keeps it asks early. At its
    * {@code latest} it is asked anyway (and a node without a quorum then claims nothing).
    */
@@ -424,7 +427,7 @@ public final class ClusterSlotLedger implements SlotLedger {
       Unsure pending = entry.getValue();
       boolean memberGone = quorumPresent && !members.containsAll(pending.membersBefore());
       if ((memberGone || !now.isBefore(pending.latest())) && unsure.remove(entry.getKey(), pending)) {
-        putIfAbsent(entry.getKey(), true, claims());
+        putIfAbsent(entry.getKey(), true, claims(), members);
       }
     }
   }
@@ -537,7 +540,7 @@ public final class ClusterSlotLedger implements SlotLedger {
     }
   }
 
-  /** A claim whose write may or may not have landed: the members when it failed, and when to ask again at the latest. */
+  /** A claim whose write may or may not have landed: the members when it was sent, and when to ask again at the latest. */
   private record Unsure(Set<String> membersBefore, Instant latest) {
   }
 
