@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -404,7 +405,7 @@ public final class FireJournal implements AutoCloseable {
     // (a fire is published, so completed, only once its accept's batch is written; a held event that its trigger
     // drops at once, paused, may be completed in the batch that holds it)
     Set<String> acceptedHere = new HashSet<>();
-    Map<Accept, RuntimeException> unwritable = new HashMap<>(0);
+    Map<Accept, RuntimeException> unwritable = new IdentityHashMap<>(0); // not a record's equals: it hashes the event
     for (Op op : batch) {
       if (op instanceof Accept a) {
         byte[] line;
